@@ -1,0 +1,2 @@
+# Permanent education (PE credits, cycles, review) and the knowledge library
+# arrive here in a later issue; see DESIGN.md.

@@ -1,0 +1,254 @@
+"""The CMS core: home, standard and news pages, site settings and navigation."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+
+from portal.blocks import BodyBlock, LinkBlock
+
+NEWS_PER_PAGE = 10
+HOME_NEWS_COUNT = 3
+
+
+class HomePage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_news"] = news_latest(locale=self.locale, limit=HOME_NEWS_COUNT)
+        return context
+
+
+class StandardPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class NewsIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["portal.NewsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def news_items(self):
+        return (
+            NewsPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("image")
+            .prefetch_related("image__renditions", "tags")
+            .order_by("-date", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        items = self.news_items()
+        tag = request.GET.get("tag")
+        if tag:
+            items = items.filter(tags__slug=tag).distinct()
+            context["current_tag"] = tag
+        paginator = Paginator(items, NEWS_PER_PAGE)
+        try:
+            news_page = paginator.page(request.GET.get("page") or 1)
+        except PageNotAnInteger:
+            news_page = paginator.page(1)
+        except EmptyPage:
+            news_page = paginator.page(paginator.num_pages)
+        context["news_page"] = news_page
+        context["paginator"] = paginator
+        return context
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey("portal.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class NewsPage(Page):
+    date = models.DateField(_("date"), default=timezone.localdate)
+    lead = models.TextField(_("lead"), help_text=_("One or two sentences shown in lists and feeds."))
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("tags")], heading=_("Details")),
+        FieldPanel("lead"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["portal.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+
+
+def news_latest(*, locale, limit: int):
+    """The newest published news items in one language, with what lists show."""
+    return list(
+        NewsPage.objects.live()
+        .public()
+        .filter(locale=locale)
+        .select_related("image")
+        .prefetch_related("image__renditions")
+        .order_by("-date", "-pk")[:limit]
+    )
+
+
+kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
+
+
+@register_setting(icon="site")
+class AssociationSettings(BaseSiteSetting):
+    """Who the association is: shown in the footer, on receipts and in e-mail."""
+
+    name = models.CharField(_("association name"), max_length=150, default="Vereniging RQIM")
+    address = models.TextField(_("address"), blank=True)
+    kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True, validators=[kvk_validator])
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    x_url = models.URLField(_("X (Twitter)"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("address"), FieldPanel("kvk_number"), FieldPanel("vat_number")],
+            heading=_("Association"),
+        ),
+        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("phone")], heading=_("Contact")),
+        MultiFieldPanel(
+            [FieldPanel("linkedin_url"), FieldPanel("x_url"), FieldPanel("youtube_url")],
+            heading=_("Social media"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("association details")
+
+    def social_links(self):
+        links = [("LinkedIn", self.linkedin_url), ("X", self.x_url), ("YouTube", self.youtube_url)]
+        return [(label, url) for label, url in links if url]
+
+
+class NavigationMenu(TranslatableMixin, models.Model):
+    """The main and footer menus, which editors change (and translate) in the admin."""
+
+    class Placement(models.TextChoices):
+        MAIN = "main", _("Main navigation")
+        FOOTER = "footer", _("Footer")
+
+    placement = models.CharField(_("placement"), max_length=20, choices=Placement.choices)
+    items = StreamField([("link", LinkBlock())], blank=True, verbose_name=_("items"))
+
+    panels = [FieldPanel("placement"), FieldPanel("items")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("navigation menu")
+        verbose_name_plural = _("navigation menus")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "locale"], name="navigation_menu_one_per_placement_locale")
+        ]
+
+    def __str__(self):
+        return f"{self.get_placement_display()} ({self.locale.language_code})"
+
+
+class OutboundEmail(models.Model):
+    """One e-mail to send. Requests only queue it; a task sends it exactly once.
+
+    `key` names the occasion (e.g. "dues-reminder:42:2027-01-01"): queuing the same
+    occasion again returns the existing row, so a reminder goes out at most once.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("occasion"), max_length=200, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=100)
+    to = models.TextField(_("to"))
+    from_email = models.CharField(_("from"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mail")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+    @property
+    def recipients(self) -> list[str]:
+        return [address for address in self.to.split("\n") if address]

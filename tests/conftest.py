@@ -1,0 +1,30 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory, totp_authenticator, verified_email
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth keeps rate-limit counters in the cache
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return verified_email(UserFactory())
+
+
+@pytest.fixture
+def superuser(db):
+    admin = verified_email(UserFactory(email="admin@example.org", is_staff=True, is_superuser=True))
+    totp_authenticator(admin)
+    return admin
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
