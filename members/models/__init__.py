@@ -1,0 +1,9 @@
+from members.models.dues import (  # noqa: F401
+    Membership,
+    MembershipChange,
+    MembershipPlan,
+    Payment,
+    StripeEvent,
+)
+from members.models.profiles import MemberProfile  # noqa: F401
+from members.models.users import User, UserManager  # noqa: F401

@@ -1,0 +1,264 @@
+"""Membership plans, memberships with their status, payments and Stripe events.
+
+Every change of status goes through one service in `members/services.py`; the
+models only hold data, constraints and small derived properties.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+CENT = Decimal("0.01")
+
+
+class MembershipPlan(models.Model):
+    """A kind of membership with its yearly dues, managed by the secretariat."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    eligibility_nl = models.CharField(
+        _("who may choose it (Dutch)"), max_length=250, blank=True, help_text=_("For example: in your first two years as interim manager.")
+    )
+    eligibility_en = models.CharField(_("who may choose it (English)"), max_length=250, blank=True)
+    yearly_price = models.DecimalField(
+        _("yearly price excl. VAT"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("21.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    period_months = models.PositiveSmallIntegerField(
+        _("period (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(36)]
+    )
+    is_active = models.BooleanField(_("open for new members"), default=True)
+    stripe_price_id = models.CharField(
+        _("Stripe Price"), max_length=100, blank=True, help_text=_("The Stripe Price (price_...) for online payment.")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("membership plan")
+        verbose_name_plural = _("membership plans")
+        ordering = ["sort_order", "yearly_price"]
+        constraints = [
+            models.CheckConstraint(condition=Q(yearly_price__gte=0), name="plan_price_not_negative"),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="plan_vat_rate_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (translation.get_language() or "nl").startswith("en") and self.name_en else self.name_nl
+
+    @property
+    def description(self) -> str:
+        return self.description_en if (translation.get_language() or "nl").startswith("en") else self.description_nl
+
+    @property
+    def eligibility(self) -> str:
+        return self.eligibility_en if (translation.get_language() or "nl").startswith("en") else self.eligibility_nl
+
+    @property
+    def vat_amount(self) -> Decimal:
+        return (self.yearly_price * self.vat_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def price_incl_vat(self) -> Decimal:
+        return self.yearly_price + self.vat_amount
+
+
+class Membership(models.Model):
+    """One person's membership: its plan, status and how far it is paid."""
+
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVE = "active", _("Active")
+        IN_ARREARS = "in_arrears", _("In arrears")
+        LAPSED = "lapsed", _("Lapsed")
+        RESIGNED = "resigned", _("Resigned")
+        ENDED = "ended", _("Ended")
+
+    # Statuses in which someone counts as a member (member price, members-only pages).
+    MEMBER_STATUSES = (Status.ACTIVE, Status.IN_ARREARS)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="membership"
+    )
+    plan = models.ForeignKey(MembershipPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.APPLICANT, db_index=True)
+    payment_pending = models.BooleanField(
+        _("payment clearing"),
+        default=False,
+        help_text=_("A direct debit or iDEAL mandate payment is still being processed."),
+    )
+    paid_until = models.DateField(_("paid until"), null=True, blank=True, db_index=True)
+    grace_until = models.DateField(_("grace period until"), null=True, blank=True)
+    resignation_requested_at = models.DateTimeField(_("resignation requested"), null=True, blank=True)
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    ended_reason = models.TextField(_("reason for ending"), blank=True)
+
+    # What the applicant accepted, and which versions.
+    statutes_version = models.CharField(_("statutes version accepted"), max_length=20)
+    privacy_version = models.CharField(_("privacy statement version accepted"), max_length=20)
+    terms_accepted_at = models.DateTimeField(_("accepted at"))
+
+    # Stripe, when used. `stripe_synced_at` is the timestamp of the newest Stripe
+    # object applied, so that an older event delivered late changes nothing.
+    stripe_customer_id = models.CharField(_("Stripe customer"), max_length=100, blank=True)
+    stripe_subscription_id = models.CharField(_("Stripe subscription"), max_length=100, blank=True)
+    stripe_subscription_status = models.CharField(_("Stripe subscription status"), max_length=30, blank=True)
+    stripe_synced_at = models.DateTimeField(_("last Stripe update"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_customer_id"], condition=~Q(stripe_customer_id=""), name="membership_unique_stripe_customer"
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_subscription_id"],
+                condition=~Q(stripe_subscription_id=""),
+                name="membership_unique_stripe_subscription",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(paid_until__isnull=False), name="membership_active_has_paid_until"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_status_display()})"
+
+    @property
+    def is_member(self) -> bool:
+        return self.status in self.MEMBER_STATUSES
+
+    @property
+    def resignation_pending(self) -> bool:
+        return self.resignation_requested_at is not None and self.status in self.MEMBER_STATUSES
+
+    @property
+    def uses_stripe(self) -> bool:
+        return bool(self.stripe_subscription_id)
+
+
+class MembershipChange(models.Model):
+    """The history of a membership: every transition, who made it, when and why."""
+
+    class Source(models.TextChoices):
+        MEMBER = "member", _("Member")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        STRIPE = "stripe", pgettext_lazy("source of a change", "Stripe")
+        SYSTEM = "system", _("System")
+
+    membership = models.ForeignKey(Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("action"), max_length=60)
+    from_status = models.CharField(_("from"), max_length=20, choices=Membership.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Membership.Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("membership change")
+        verbose_name_plural = _("membership history")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
+
+class Payment(models.Model):
+    """A dues payment: through Stripe (an invoice) or recorded by the secretariat."""
+
+    class Method(models.TextChoices):
+        STRIPE = "stripe", _("Online (Stripe)")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Processing")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    membership = models.ForeignKey(Membership, verbose_name=_("membership"), on_delete=models.PROTECT, related_name="payments")
+    plan = models.ForeignKey(MembershipPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    amount = models.DecimalField(_("amount incl. VAT"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    vat_amount = models.DecimalField(_("of which VAT"), max_digits=9, decimal_places=2, default=Decimal("0"))
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("0"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=120, blank=True, help_text=_("Bank reference or note."))
+    stripe_invoice_id = models.CharField(_("Stripe invoice"), max_length=100, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=20, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-period_start", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_invoice_id"], condition=~Q(stripe_invoice_id=""), name="payment_unique_stripe_invoice"
+            ),
+            models.UniqueConstraint(
+                fields=["receipt_number"], condition=~Q(receipt_number=""), name="payment_unique_receipt_number"
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="payment_period_order"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.user} {self.period_start}–{self.period_end} {self.amount}"
+
+    @property
+    def has_receipt(self) -> bool:
+        return bool(self.receipt_number) and self.status == self.Status.PAID
+
+
+class StripeEvent(models.Model):
+    """Each Stripe webhook event, stored once by its id."""
+
+    event_id = models.CharField(_("event"), max_length=100, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    created = models.DateTimeField(_("created at Stripe"))
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"
