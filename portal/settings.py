@@ -289,7 +289,8 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview uses frames
+# Wagtail's preview views allow same-origin frames themselves (xframe_options_sameorigin_override).
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
