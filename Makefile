@@ -8,13 +8,15 @@ PORT ?= 8000
 # The demo runs with DEBUG on (development key, console e-mail); production sets its own environment.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: setup run test test-fast test-browser browser messages lock clean
+.PHONY: setup run test test-browser browser messages lock clean help
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
 	$(PIP) install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	touch $@
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 setup: $(VENV)/.installed  ## create .venv, install the pinned dependencies, compile the Dutch catalogue
 	$(PY) manage.py compilemessages --ignore=.venv -v0
@@ -30,8 +32,8 @@ run: setup  ## set up, migrate, add demo content and start the portal with a tas
 test: setup  ## set up and run the whole test suite (not the browser journey)
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} -m "not browser" $(PYTEST_ARGS)
 
-test-browser: setup browser  ## the end-to-end journey in Debian's Chromium
-	$(PY) -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
+test-browser: setup browser  ## the end-to-end journey in Debian's Chromium (screenshots in test-results/)
+	$(PY) -m pytest -m browser -p no:xdist $(PYTEST_ARGS) tests/e2e
 
 browser:  ## install Debian's Chromium if it is not there
 	bash scripts/install-chromium.sh
@@ -44,5 +46,5 @@ lock: setup  ## refresh requirements.lock from pyproject.toml
 	mkdir -p var && $(PY) -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(d["dependencies"] + d["optional-dependencies"]["test"]))' > var/requirements.in
 	$(PIP) install --quiet --upgrade -r var/requirements.in && $(PIP) freeze > requirements.lock
 
-clean:
-	rm -rf $(VENV) db.sqlite3 var static_collected
+clean:  ## remove the virtual environment, the demo database and generated files
+	rm -rf $(VENV) db.sqlite3 var static_collected test-results
