@@ -1,5 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Member-facing pages (joining, "Mijn lidmaatschap", receipts, resigning)
+    path("", include("members.urls_member")),
+    # Stripe Checkout and the Billing portal (the webhook lives at /stripe/webhook/, outside the language prefix)
+    path("", include("members.urls_stripe")),
+]

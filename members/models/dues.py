@@ -121,6 +121,9 @@ class Membership(models.Model):
     stripe_customer_id = models.CharField(_("Stripe customer"), max_length=100, blank=True)
     stripe_subscription_id = models.CharField(_("Stripe subscription"), max_length=100, blank=True)
     stripe_subscription_status = models.CharField(_("Stripe subscription status"), max_length=30, blank=True)
+    payment_method_label = models.CharField(
+        _("payment method"), max_length=60, blank=True, help_text=_("For example: iDEAL/SEPA mandate NL** **** 3000, or Visa •••• 4242.")
+    )
     stripe_synced_at = models.DateTimeField(_("last Stripe update"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
