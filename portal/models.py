@@ -51,7 +51,23 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class MembersOnlyMixin(models.Model):
+    """Editors mark a page as for members; the members app decides who is one and
+    shows others a teaser (the introduction or lead) with a way to join."""
+
+    members_only = models.BooleanField(
+        _("for members only"),
+        default=False,
+        help_text=_("Only members with an active membership read the whole page; others see the introduction and an invitation to join."),
+    )
+
+    settings_panels = Page.settings_panels + [FieldPanel("members_only")]
+
+    class Meta:
+        abstract = True
+
+
+class StandardPage(MembersOnlyMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -109,7 +125,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("portal.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class NewsPage(Page):
+class NewsPage(MembersOnlyMixin, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     lead = models.TextField(_("lead"), help_text=_("One or two sentences shown in lists and feeds."))
     image = models.ForeignKey(
@@ -166,6 +182,7 @@ class AssociationSettings(BaseSiteSetting):
     address = models.TextField(_("address"), blank=True)
     kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True, validators=[kvk_validator])
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    iban = models.CharField(_("IBAN for dues"), max_length=34, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
@@ -174,7 +191,13 @@ class AssociationSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("address"), FieldPanel("kvk_number"), FieldPanel("vat_number")],
+            [
+                FieldPanel("name"),
+                FieldPanel("address"),
+                FieldPanel("kvk_number"),
+                FieldPanel("vat_number"),
+                FieldPanel("iban"),
+            ],
             heading=_("Association"),
         ),
         MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("phone")], heading=_("Contact")),
