@@ -1,0 +1,42 @@
+"""manage.py seed_demo: fill a development database with demo content and demo logins.
+
+Idempotent: a second run adds nothing and changes nothing. Refused when DEBUG is off,
+because it creates users with a password that is printed and published.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+# Each app adds its own demo content with a `seed_*(stdout)` function in `<app>/demo.py`
+# and lists it here. Order matters: later seeders may use what earlier ones made
+# (the site tree and users come first; members, certificates, events and PE entries after).
+SEEDERS = [
+    "portal.demo.seed_site",
+    "portal.demo.seed_users",
+]
+
+
+class Command(BaseCommand):
+    help = "Add demo pages (Dutch and English), site settings, menus and one demo user per role. DEBUG only."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo only runs with DEBUG on: it creates demo users whose password it prints. "
+                "Set DEBUG=1 for a development database."
+            )
+        # Wagtail and django-q2 log every page save and task at INFO: keep the logins readable.
+        previous_level = logging.root.manager.disable
+        logging.disable(logging.INFO)
+        try:
+            with transaction.atomic():
+                for path in SEEDERS:
+                    self.stdout.write(self.style.MIGRATE_HEADING(f"{path}:"))
+                    import_string(path)(self.stdout)
+        finally:
+            logging.disable(previous_level)
+        self.stdout.write(self.style.SUCCESS("Demo content ready."))
