@@ -8,17 +8,22 @@ each message once, however often it runs.
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import translation
+from django.utils.html import strip_tags
 
 from portal.models import OutboundEmail
 
 
 def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> OutboundEmail:
     """Store `message` and send it after commit. With a `key`, an occasion is mailed once."""
-    html = ""
+    text, html = message.body, ""
     if isinstance(message, EmailMultiAlternatives):
         html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
+    if message.content_subtype == "html":
+        # An HTML-only message: keep the HTML and send a plain-text version next to it.
+        text, html = strip_tags(message.body), message.body
     if key:
         existing = OutboundEmail.objects.filter(key=key).first()
         if existing:
@@ -28,11 +33,13 @@ def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> 
         kind=kind,
         to="\n".join(message.to),
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
-        subject=message.subject,
-        body_text=message.body,
+        subject=message.subject[:255],
+        body_text=text,
         body_html=html,
     )
-    email.full_clean()
+    # The unique `key` is left to the database, so two requests racing for the
+    # same occasion end in the IntegrityError below rather than a ValidationError.
+    email.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             email.save()
@@ -46,16 +53,27 @@ def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> 
 def email_render_and_queue(
     *, to: list[str], template: str, context: dict, language: str, kind: str, key: str | None = None
 ) -> OutboundEmail:
-    """Render `<template>_subject.txt`, `.txt` and (if present) `.html` in `language` and queue them."""
+    """Render `<template>_subject.txt`, `.txt` and (if present) `.html` in `language` and queue them.
+
+    The plain-text parts are rendered without HTML escaping ("AT&T" stays "AT&T").
+    """
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
+        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
+        body = _render_text(f"{template}.txt", context)
         message = EmailMultiAlternatives(subject=subject, body=body, to=to)
         try:
-            message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-        except Exception:  # noqa: BLE001 - the HTML part is optional
-            pass
+            html_template = get_template(f"{template}.html")
+        except TemplateDoesNotExist:  # the HTML part is optional; errors inside it are bugs
+            html_template = None
+        if html_template is not None:
+            message.attach_alternative(html_template.render(context), "text/html")
     return email_queue(message=message, kind=kind, key=key)
+
+
+def _render_text(template_name: str, context: dict) -> str:
+    template = get_template(template_name)
+    # The Django backend wraps the engine's Template; render that one without autoescaping.
+    return template.template.render(Context(context, autoescape=False))
 
 
 def _enqueue_after_commit(pk: int) -> None:

@@ -25,8 +25,9 @@ def email_send(pk: int) -> str:
             message.send()
         except Exception as error:  # noqa: BLE001 - recorded, then raised outside the transaction
             failure = error
-            email.last_error = str(error)[:2000]
-            email.save(update_fields=["attempts", "last_error"])
+            email.status = OutboundEmail.Status.FAILED
+            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            email.save(update_fields=["status", "attempts", "last_error"])
         else:
             email.status = OutboundEmail.Status.SENT
             email.sent_at = timezone.now()
