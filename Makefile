@@ -18,8 +18,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
+# compilemessages runs without the settings (django-admin walks the tree for locale/ folders),
+# so setup works before any environment variable is set.
 setup: $(VENV)/.installed  ## create .venv, install the pinned dependencies, compile the Dutch catalogue
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages --ignore=.venv -v0
 
 run: setup  ## set up, migrate, add demo content and start the portal with a task worker
 	$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
@@ -39,8 +41,8 @@ browser:  ## install Debian's Chromium if it is not there
 	bash scripts/install-chromium.sh
 
 messages:  ## refresh the Dutch catalogue after changing strings
-	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(RUN_ENV) $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	$(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
 lock: setup  ## refresh requirements.lock from pyproject.toml
 	mkdir -p var && $(PY) -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(d["dependencies"] + d["optional-dependencies"]["test"]))' > var/requirements.in
