@@ -4,3 +4,16 @@ self-contained configuration: MD5 hasher, locmem cache and mail, django-q2 in sy
 import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in live-server tests
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` (row locks, full-text search) are skipped on SQLite."""
+    import pytest
+    from django.conf import settings
+
+    if getattr(settings, "DATABASE_IS_POSTGRES", False):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
