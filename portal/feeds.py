@@ -1,13 +1,14 @@
-"""RSS and Atom feeds of the news, one per language."""
+"""RSS and Atom feeds of the news, one per language (/news/feed/rss/, /en/news/feed/atom/)."""
 
-from django.conf import settings
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from portal.models import NewsPage
+from portal.models import NewsIndexPage, NewsPage
 
 FEED_ITEMS = 20
 
@@ -16,16 +17,27 @@ class NewsRssFeed(Feed):
     title = _("News from the association")
     description = _("The latest news of the association of Registered and Qualified Interim Managers.")
 
-    def link(self):
+    def get_object(self, request, *args, **kwargs):
+        # Not an object of the feed itself: the request, so that links follow the site asked for.
+        return request
+
+    def link(self, request):
+        index = NewsIndexPage.objects.live().public().filter(locale=Locale.get_active()).order_by("path").first()
+        if index is not None:
+            return index.get_url(request=request)
         return "/"
 
-    def items(self):
-        return (
+    def items(self, request):
+        items = list(
             NewsPage.objects.live()
             .public()
             .filter(locale=Locale.get_active())
+            .prefetch_related("tags")
             .order_by("-date", "-pk")[:FEED_ITEMS]
         )
+        for item in items:
+            item.feed_url = item.get_url(request=request)
+        return items
 
     def item_title(self, item):
         return item.title
@@ -34,13 +46,25 @@ class NewsRssFeed(Feed):
         return item.lead
 
     def item_link(self, item):
-        return item.get_full_url() or f"{settings.BASE_URL}{item.url}"
+        # A site-relative address is made absolute with the request's host by the Feed view.
+        return item.feed_url
+
+    def item_guid(self, item):
+        # Stable across moves, renames and host changes.
+        return f"urn:uuid:{item.translation_key}"
+
+    item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return timezone.make_aware(timezone.datetime.combine(item.date, timezone.datetime.min.time()))
+        """The news date at midnight in Amsterdam (a date has no time of its own)."""
+        midnight = datetime.datetime.combine(item.date, datetime.time.min)
+        return timezone.make_aware(midnight, timezone.get_default_timezone())
 
     def item_updateddate(self, item):
         return item.last_published_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
 
 
 class NewsAtomFeed(NewsRssFeed):

@@ -7,8 +7,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from members.webhooks import stripe_webhook
 from portal import views
 from portal.feeds import NewsAtomFeed, NewsRssFeed
+from portal.sitemaps import PortalSitemap
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
@@ -16,8 +18,9 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     # Stable addresses, outside the language prefix: they are configured elsewhere.
     path("healthz", views.healthz, name="healthz"),
+    path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
     # Staff sign in through the site's own login (with two-factor), never Wagtail's form.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),

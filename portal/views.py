@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -25,13 +27,12 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /accounts/",
-        "Disallow: /en/accounts/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    # Accounts and search results, in every language: nothing there for a search engine.
+    for code, _name in settings.LANGUAGES:
+        prefix = "" if code == settings.LANGUAGE_CODE else f"/{code}"
+        lines += [f"Disallow: {prefix}/accounts/", f"Disallow: {prefix}/search/"]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
@@ -40,7 +41,8 @@ def search(request):
     query = (request.GET.get("q") or "").strip()[:200]
     results = None
     if query:
-        pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
+        # Published, public pages in the reader's language; the tree's root (depth 1) is no page to show.
+        pages = Page.objects.live().public().filter(locale=Locale.get_active(), depth__gt=1).specific()
         paginator = Paginator(pages.search(query), SEARCH_RESULTS_PER_PAGE)
         try:
             results = paginator.page(request.GET.get("page") or 1)
@@ -56,7 +58,5 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # No context processors that touch the database: it may be what failed.
-    from django.template import loader
-
+    """A static page: no context processors, no database (it may be what failed)."""
     return HttpResponse(loader.get_template("500.html").render(), status=500)

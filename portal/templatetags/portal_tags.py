@@ -16,36 +16,45 @@ def euro(amount):
     return format_euro(amount)
 
 
+def home_url_for(language_code: str) -> str:
+    """The home page's address in a language: the default language has no prefix."""
+    return "/" if language_code == settings.LANGUAGE_CODE else f"/{language_code}/"
+
+
+@register.simple_tag
+def home_url():
+    """{% home_url %} → "/" in Dutch, "/en/" in English."""
+    return home_url_for(translation.get_language() or settings.LANGUAGE_CODE)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """Links to the same page in every language, for a switch that works without JavaScript.
 
-    On a CMS page the link goes to its translation (or the home page of that language
-    when there is none yet); on any other page to the same address in that language.
+    On a CMS page each link goes to the published translation of that page (or the
+    home page of that language when there is none yet); on any other page (search,
+    accounts, a 404) to the same address and query string in that language.
+    Each link is a dict: code, name, url (site-relative), current (bool).
     """
     request = context.get("request")
     page = context.get("page")
     current = translation.get_language()
-    links = []
     translations = {}
-    if isinstance(page, Page):
-        translations = {p.locale.language_code: p for p in page.get_translations(inclusive=True).select_related("locale")}
+    if isinstance(page, Page) and page.pk:
+        translations = {
+            p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+    links = []
     for code, name in settings.LANGUAGES:
-        if isinstance(page, Page):
-            target = translations.get(code)
-            if target is None or not target.live:
-                target = _home_for_language(request, code)
-            url = target.get_url(request=request) if target is not None else _home_url(code)
+        if isinstance(page, Page) and page.pk:
+            target = translations.get(code) or _home_for_language(request, code)
+            url = (target.get_url(request=request) if target is not None else None) or home_url_for(code)
         elif request is not None:
             url = translate_url(request.get_full_path(), code)
         else:
-            url = _home_url(code)
+            url = home_url_for(code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
-
-
-def _home_url(code):
-    return "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
 
 
 def _home_for_language(request, code):
@@ -56,45 +65,62 @@ def _home_for_language(request, code):
         locale = Locale.objects.get(language_code=code)
     except Locale.DoesNotExist:
         return None
-    return site.root_page.get_translation_or_none(locale)
+    home = site.root_page.get_translation_or_none(locale)
+    return home if home is not None and home.live else None
 
 
 @register.inclusion_tag("portal/_navigation.html", takes_context=True)
 def navigation(context, placement):
-    """A menu editors manage; in the reader's language, else in the default language."""
+    """A menu editors manage, in the reader's language (else the default language's menu,
+    with each page link followed to its translation where one is published)."""
+    request = context.get("request")
+    return {"items": navigation_items(placement, request=request), "placement": placement}
+
+
+def navigation_items(placement: str, *, request=None) -> list[dict]:
+    """The links of one menu as dicts: url, text, current ("page", "section" or "")."""
     locale = Locale.get_active()
-    menus = {menu.locale_id: menu for menu in NavigationMenu.objects.filter(placement=placement)}
-    menu = menus.get(locale.pk) or next(
-        (m for m in menus.values() if m.locale.language_code == settings.LANGUAGE_CODE), None
-    )
+    menus = {
+        menu.locale.language_code: menu
+        for menu in NavigationMenu.objects.filter(placement=placement).select_related("locale")
+    }
+    menu = menus.get(locale.language_code) or menus.get(settings.LANGUAGE_CODE)
+    if menu is None:
+        return []
+    links = [block.value for block in menu.items if block.block_type == "link"]
+    localized = _localized_pages([link.get("page") for link in links if link.get("page")], locale)
+    current_path = request.path if request is not None else ""
     items = []
-    if menu is not None:
-        links = [block.value for block in menu.items]
-        pages = [link.get("page") for link in links if link.get("page")]
-        localized = _localized_pages(pages, locale)
-        request = context.get("request")
-        current_path = request.path if request is not None else ""
-        for link in links:
-            page = link.get("page")
-            if page:
-                target = localized.get(page.translation_key, page)
-                if not target.live:
-                    continue
-                url = target.get_url(request=request)
-                text = link.get("label") or target.title
-            else:
-                url, text = link.get("url"), link.get("label")
-            items.append({"url": url, "text": text, "active": bool(url) and current_path == url})
-    return {"items": items, "placement": placement, "request": context.get("request")}
+    for link in links:
+        page = link.get("page")
+        if page:
+            target = localized.get(page.translation_key, page)
+            if not target.live:
+                continue
+            url = target.get_url(request=request)
+            text = link.get("label") or target.title
+        else:
+            url, text = link.get("url"), link.get("label")
+        if not url:
+            continue
+        if url == current_path:
+            state = "page"
+        elif url.startswith("/") and url not in ("/", home_url_for(locale.language_code)) and current_path.startswith(url):
+            state = "section"
+        else:
+            state = ""
+        items.append({"url": url, "text": text or url, "current": state})
+    return items
 
 
 def _localized_pages(pages, locale):
-    keys = [p.translation_key for p in pages]
+    """The published translations in `locale` of the given pages, by translation key (one query)."""
+    keys = [p.translation_key for p in pages if p.locale_id != locale.pk]
     if not keys:
         return {}
     return {
         p.translation_key: p
-        for p in Page.objects.filter(translation_key__in=keys, locale=locale).only(
-            "id", "title", "url_path", "live", "translation_key", "locale_id", "path", "depth"
-        )
+        for p in Page.objects.live()
+        .filter(translation_key__in=keys, locale=locale)
+        .only("id", "title", "url_path", "live", "translation_key", "locale_id", "path", "depth")
     }
