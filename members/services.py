@@ -17,16 +17,23 @@ webhooks and tasks all call these functions.
 from __future__ import annotations
 
 import calendar
+import logging
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import Membership, MembershipChange, MembershipPlan, MemberProfile, Payment
 from portal.exceptions import DomainError
+from portal.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
 
 Status = Membership.Status
 Source = MembershipChange.Source
@@ -36,6 +43,12 @@ GRACE_DAYS = 30
 # The versions of the statutes and privacy statement that applicants accept now.
 STATUTES_VERSION = "2026-01"
 PRIVACY_VERSION = "2026-01"
+# A Stripe member hears this many days ahead that the next yearly charge is coming.
+RENEWAL_NOTICE_DAYS = 14
+# A member in arrears hears this many days ahead that the grace period ends.
+GRACE_NOTICE_DAYS = 7
+# How long the one-click resignation link in a reminder stays valid.
+RESIGN_LINK_MAX_AGE = timedelta(days=60)
 
 ALLOWED = {
     "activate": {Status.APPLICANT, Status.IN_ARREARS, Status.LAPSED, Status.RESIGNED, Status.ACTIVE},
@@ -100,16 +113,29 @@ def membership_apply(
     profile: dict,
     accepted_statutes: bool,
     accepted_privacy: bool,
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> Membership:
     """Apply for membership (or resume an application, or rejoin after it ended).
 
     Stores the contact details and first profile, and which versions of the statutes
-    and privacy statement were accepted. Payment follows separately.
+    and privacy statement were accepted. Payment follows separately. Resuming an
+    application changes the details but adds no history unless the plan changes.
     """
     if not (accepted_statutes and accepted_privacy):
         raise DomainError(_("Accept the statutes and the privacy statement to apply."))
     if not plan.is_active:
         raise DomainError(_("This plan is not open for new members."))
+
+    names = {"first_name": first_name, "last_name": last_name}
+    names = {field: value.strip() for field, value in names.items() if value is not None}
+    if any(not value for value in names.values()):
+        raise DomainError(_("Give your first and last name."))
+    changed_names = [field for field, value in names.items() if getattr(user, field) != value]
+    if changed_names:
+        for field in changed_names:
+            setattr(user, field, names[field])
+        user.save(update_fields=changed_names)
 
     profile_obj = MemberProfile.objects.filter(user=user).first() or MemberProfile(user=user)
     for field, value in profile.items():
@@ -135,6 +161,7 @@ def membership_apply(
     if membership.status in Membership.MEMBER_STATUSES:
         raise DomainError(_("You are already a member."))
     previous = membership.status
+    previous_plan = membership.plan
     membership.plan = plan
     membership.status = Status.APPLICANT
     membership.statutes_version = STATUTES_VERSION
@@ -149,7 +176,17 @@ def membership_apply(
             "grace_until", "resignation_requested_at", "ended_reason", "updated_at",
         ]
     )
-    _record(membership, action="members.membership.applied", from_status=previous, actor=user, source=Source.MEMBER)
+    if previous != Status.APPLICANT:
+        _record(membership, action="members.membership.applied", from_status=previous, actor=user, source=Source.MEMBER)
+    elif previous_plan.pk != plan.pk:
+        _record(
+            membership,
+            action="members.membership.plan_changed",
+            from_status=previous,
+            actor=user,
+            source=Source.MEMBER,
+            data={"from_plan": previous_plan.code, "to_plan": plan.code},
+        )
     return membership
 
 
@@ -170,8 +207,12 @@ def _next_receipt_number(year: int) -> str:
 
 
 def _covered_period(membership: Membership, today: date) -> tuple[date, date]:
-    """The next period to pay for: straight after the paid period, or from today."""
-    if membership.paid_until and membership.paid_until >= today and membership.is_member:
+    """The next period to pay for: straight after the paid period, or from today.
+
+    A member in arrears kept their rights during the grace period, so their new
+    period follows the old one without a gap; anyone else starts today.
+    """
+    if membership.paid_until and membership.is_member:
         start = membership.paid_until + timedelta(days=1)
     else:
         start = today
@@ -229,7 +270,10 @@ def payment_record(
     if amount < 0:
         raise DomainError(_("An amount cannot be negative."))
     period_start, period_end = _covered_period(membership, timezone.localdate())
-    vat_amount = (amount * plan.vat_rate / (100 + plan.vat_rate)).quantize(Decimal("0.01"))
+    if amount == plan.price_incl_vat:
+        vat_amount = plan.vat_amount  # exactly what the plan shows, never a cent off
+    else:
+        vat_amount = (amount * plan.vat_rate / (100 + plan.vat_rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     payment = Payment(
         membership=membership,
         plan=plan,
@@ -264,9 +308,18 @@ def payment_record(
 
 @transaction.atomic
 def membership_mark_in_arrears(
-    *, membership: Membership, actor=None, source: str = Source.SYSTEM, reason: str = "", grace_days: int = GRACE_DAYS
+    *,
+    membership: Membership,
+    actor=None,
+    source: str = Source.SYSTEM,
+    reason: str = "",
+    grace_days: int = GRACE_DAYS,
+    today: date | None = None,
 ) -> Membership:
-    """A payment failed (or the paid period ran out): rights continue for a grace period."""
+    """A payment failed (or the paid period ran out): rights continue for a grace period.
+
+    The member is told once, after commit, what happened and until when they can pay.
+    """
     membership = _lock(membership)
     if membership.status == Status.IN_ARREARS:
         return membership  # repeated: nothing changes
@@ -274,9 +327,11 @@ def membership_mark_in_arrears(
     previous = membership.status
     membership.status = Status.IN_ARREARS
     membership.payment_pending = False
-    membership.grace_until = timezone.localdate() + timedelta(days=grace_days)
+    membership.grace_until = (today or timezone.localdate()) + timedelta(days=grace_days)
     membership.save(update_fields=["status", "payment_pending", "grace_until", "updated_at"])
     _record(membership, action="members.membership.in_arrears", from_status=previous, actor=actor, source=source, reason=reason)
+    pk = membership.pk
+    transaction.on_commit(lambda: _task_queue("members.tasks.membership_reminder_send", pk, REMINDER_ARREARS))
     return membership
 
 
@@ -369,3 +424,182 @@ def membership_end(*, membership: Membership, actor, reason: str) -> Membership:
     membership.save(update_fields=["status", "ended_reason", "payment_pending", "updated_at"])
     _record(membership, action="members.membership.ended", from_status=previous, actor=actor, source=Source.SECRETARIAT, reason=reason)
     return membership
+
+
+# --- Reminders ------------------------------------------------------------------
+
+REMINDER_ARREARS = "arrears"
+REMINDER_RENEWAL = "renewal"
+REMINDER_GRACE_ENDING = "grace_ending"
+REMINDER_TEMPLATES = {
+    REMINDER_ARREARS: "members/email/arrears_notice",
+    REMINDER_RENEWAL: "members/email/renewal_notice",
+    REMINDER_GRACE_ENDING: "members/email/grace_ending",
+}
+
+
+def _task_queue(func: str, *args) -> None:
+    from django_q.tasks import async_task
+
+    async_task(func, *args)
+
+
+def resign_link_token(*, membership: Membership) -> str:
+    """A signed, expiring token for the one-click resignation link in reminders."""
+    return signing.dumps({"m": membership.pk}, salt="members.resign", compress=True)
+
+
+def resign_link_membership(*, token: str) -> Membership | None:
+    """The membership a resignation link is for, or None when it is forged or expired."""
+    try:
+        data = signing.loads(token, salt="members.resign", max_age=RESIGN_LINK_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    return Membership.objects.select_related("plan", "user").filter(pk=data.get("m")).first()
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.BASE_URL}{path}"
+
+
+def _reminder_key(membership: Membership, kind: str) -> str | None:
+    """The occasion a reminder is about: one mail per membership, kind and date."""
+    if kind == REMINDER_RENEWAL and membership.paid_until:
+        return f"renewal-notice:{membership.pk}:{membership.paid_until.isoformat()}"
+    if kind == REMINDER_ARREARS and membership.grace_until:
+        return f"arrears-notice:{membership.pk}:{membership.grace_until.isoformat()}"
+    if kind == REMINDER_GRACE_ENDING and membership.grace_until:
+        return f"grace-ending:{membership.pk}:{membership.grace_until.isoformat()}"
+    return None
+
+
+def _reminder_applies(membership: Membership, kind: str) -> bool:
+    if kind == REMINDER_RENEWAL:
+        return (
+            membership.status == Status.ACTIVE
+            and membership.uses_stripe
+            and not membership.resignation_requested_at
+            and membership.paid_until is not None
+        )
+    return membership.status == Status.IN_ARREARS and membership.grace_until is not None
+
+
+def membership_reminder_send(*, membership: Membership, kind: str):
+    """Queue one reminder e-mail, in the member's language; at most once per occasion.
+
+    Returns the queued OutboundEmail, or None when the reminder no longer applies
+    (the member paid or resigned in the meantime).
+    """
+    from wagtail.models import Site
+
+    from members.selectors import bank_reference
+    from portal.mail import email_render_and_queue
+    from portal.models import AssociationSettings
+
+    membership = Membership.objects.select_related("plan", "user").get(pk=membership.pk)
+    if kind not in REMINDER_TEMPLATES:
+        raise ValueError(f"Unknown reminder {kind!r}")
+    if not _reminder_applies(membership, kind):
+        return None
+    user = membership.user
+    language = user.language or settings.LANGUAGE_CODE
+    site = Site.objects.filter(is_default_site=True).first()
+    association = AssociationSettings.for_site(site) if site else None
+    with translation.override(language):
+        context = {
+            "membership": membership,
+            "user": user,
+            "plan": membership.plan,
+            "association": association,
+            "amount": membership.plan.price_incl_vat,
+            "charge_date": membership.paid_until + timedelta(days=1) if membership.paid_until else None,
+            "dashboard_url": _absolute(reverse("members:dashboard")),
+            "resign_url": _absolute(
+                reverse("members:resign_link", kwargs={"token": resign_link_token(membership=membership)})
+            ),
+            "pay_url": _absolute(reverse("members:pay")),
+            "bank_reference": bank_reference(membership=membership),
+        }
+    return email_render_and_queue(
+        to=[user.email],
+        template=REMINDER_TEMPLATES[kind],
+        context=context,
+        language=language,
+        kind=f"members.{kind}",
+        key=_reminder_key(membership, kind),
+    )
+
+
+def reminders_due(*, today: date) -> list[tuple[Membership, str]]:
+    """The reminders the daily run should send today (sending is idempotent per occasion)."""
+    due = []
+    renewal = Membership.objects.filter(
+        status=Status.ACTIVE,
+        resignation_requested_at__isnull=True,
+        paid_until__gte=today,
+        paid_until__lte=today + timedelta(days=RENEWAL_NOTICE_DAYS),
+    ).exclude(stripe_subscription_id="").exclude(stripe_subscription_status__in=["canceled", "incomplete_expired"])
+    due += [(membership, REMINDER_RENEWAL) for membership in renewal.order_by("pk")]
+    grace = Membership.objects.filter(
+        status=Status.IN_ARREARS, grace_until__gte=today, grace_until__lte=today + timedelta(days=GRACE_NOTICE_DAYS)
+    )
+    due += [(membership, REMINDER_GRACE_ENDING) for membership in grace.order_by("pk")]
+    return due
+
+
+# --- The daily run ----------------------------------------------------------------
+
+
+def memberships_daily_run(*, today: date | None = None) -> dict[str, int]:
+    """Move memberships on as time passes, and send the reminders that are due.
+
+    - a requested resignation takes effect once the paid period is over;
+    - an in-arrears membership whose grace period is over lapses;
+    - an active membership paid by hand whose paid period is over falls into arrears
+      (renewal due); Stripe renews its own subscriptions and tells us by webhook;
+    - renewal notices (Stripe) and grace-period notices go out.
+
+    Each membership is moved by its own transition in its own transaction, so a run
+    that stops half-way leaves no half write, and a second run changes nothing.
+    """
+    today = today or timezone.localdate()
+    counts = {"resigned": 0, "lapsed": 0, "in_arrears": 0, "reminders": 0, "skipped": 0}
+    resigning = Membership.objects.filter(
+        status__in=Membership.MEMBER_STATUSES, resignation_requested_at__isnull=False
+    ).filter(Q(paid_until__lt=today) | Q(paid_until__isnull=True))
+    for membership in resigning.order_by("pk"):
+        counts[_attempt(membership_resignation_complete, membership=membership, today=today) or "resigned"] += 1
+    expired_grace = Membership.objects.filter(status=Status.IN_ARREARS, grace_until__lt=today)
+    for membership in expired_grace.order_by("pk"):
+        outcome = _attempt(
+            membership_lapse, membership=membership, reason=_("The grace period ended without payment.")
+        )
+        counts[outcome or "lapsed"] += 1
+    renewal_due = Membership.objects.filter(
+        status=Status.ACTIVE, stripe_subscription_id="", paid_until__lt=today, resignation_requested_at__isnull=True
+    )
+    for membership in renewal_due.order_by("pk"):
+        outcome = _attempt(
+            membership_mark_in_arrears,
+            membership=membership,
+            reason=_("The paid period ended; the renewal is due."),
+            today=today,
+        )
+        counts[outcome or "in_arrears"] += 1
+    for membership, kind in reminders_due(today=today):
+        key = _reminder_key(membership, kind)
+        if key and OutboundEmail.objects.filter(key=key).exists():
+            continue  # sent on an earlier run
+        if membership_reminder_send(membership=membership, kind=kind) is not None:
+            counts["reminders"] += 1
+    return counts
+
+
+def _attempt(transition, **kwargs) -> str | None:
+    """Run one transition; a membership that changed in the meantime is skipped, not fatal."""
+    try:
+        transition(**kwargs)
+    except DomainError as error:
+        logger.info("Daily run skipped membership %s: %s", kwargs["membership"].pk, error.message)
+        return "skipped"
+    return None
