@@ -21,7 +21,7 @@ help:  ## list the targets
 # compilemessages runs without the settings (django-admin walks the tree for locale/ folders),
 # so setup works before any environment variable is set.
 setup: $(VENV)/.installed  ## create .venv, install the pinned dependencies, compile the Dutch catalogue
-	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages --ignore=.venv -v0
+	test ! -d locale || env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages --ignore=.venv -v0
 
 run: setup  ## set up, migrate, add demo content and start the portal with a task worker
 	$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
