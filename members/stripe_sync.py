@@ -1,0 +1,452 @@
+"""Stripe webhook events applied to memberships and payments.
+
+Stripe may deliver an event twice, late, or before an event that happened
+earlier. So nothing here depends on the order of arrival:
+
+* Every event is stored once by its id (`StripeEvent.event_id` is unique); a
+  second delivery is answered "duplicate" and changes nothing. Storing the event
+  and applying it happen in one transaction, so an event that fails half-way is
+  stored not at all and Stripe's retry applies it afresh.
+* Each event adds a *fact*, and facts merge the same way in any order:
+  - an invoice becomes a `Payment` row (unique `stripe_invoice_id`) whose status
+    only moves up: processing < failed < paid;
+  - `paid_until` is the latest period end of any paid or processing payment; it
+    never shrinks;
+  - the subscription (status, cancel at period end, payment method) is taken
+    from the newest snapshot by the event's own timestamp; an older snapshot
+    (`created` before `membership.stripe_synced_at`) is ignored.
+* The membership's status is then *derived* from those facts (see `_derive`):
+  subscription ended → resigned (if a resignation was requested) or lapsed;
+  an unpaid failed invoice not covered by a later paid one → in arrears, with
+  a grace period counted from that invoice's period start; otherwise a paid or
+  clearing payment → active, "payment pending" while a payment is clearing.
+
+Status changes are recorded as `MembershipChange` rows with source "stripe".
+A membership ended by the secretariat keeps its status; its payments are still
+recorded. An event for a customer the portal does not know is stored with the
+result "unknown customer" and changes nothing (it is not replayed later).
+
+The only API call (reading the subscription for `checkout.session.completed`,
+or a changed payment method) happens before the transaction opens.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from members.models import Membership, MembershipChange, Payment, StripeEvent
+from members.services import GRACE_DAYS, _lock, _record
+
+logger = logging.getLogger(__name__)
+
+Status = Membership.Status
+Source = MembershipChange.Source
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+HANDLED_TYPES = (
+    "checkout.session.completed",
+    "invoice.paid",
+    "invoice.payment_failed",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+)
+ENDED_SUBSCRIPTION = ("canceled", "incomplete_expired")
+LIVE_SUBSCRIPTION = ("active", "trialing")
+# A payment's status only moves up this ladder, whatever order the events arrive in.
+PAYMENT_RANK = {Payment.Status.PENDING: 0, Payment.Status.FAILED: 1, Payment.Status.PAID: 2}
+
+RESULT_APPLIED = "applied"
+RESULT_DUPLICATE = "duplicate"
+RESULT_UNKNOWN_CUSTOMER = "unknown customer"
+RESULT_IGNORED_TYPE = "ignored: event type not handled"
+RESULT_ENDED = "recorded: membership ended by the secretariat"
+
+
+# --- Reading Stripe objects ----------------------------------------------------
+
+
+def _id(value) -> str:
+    """An id from a field that is either the id or the expanded object."""
+    if isinstance(value, dict):
+        return value.get("id") or ""
+    return value or ""
+
+
+def _moment(timestamp: int | None) -> datetime | None:
+    return datetime.fromtimestamp(timestamp, tz=UTC) if timestamp else None
+
+
+def _day(timestamp: int) -> date:
+    """A Stripe timestamp as a calendar day in Amsterdam."""
+    return datetime.fromtimestamp(timestamp, tz=AMSTERDAM).date()
+
+
+def _cents(amount: int | None) -> Decimal:
+    return (Decimal(amount or 0) / 100).quantize(Decimal("0.01"))
+
+
+def invoice_subscription_id(invoice: dict) -> str:
+    """The invoice's subscription (API 2025-03 and later: under parent.subscription_details)."""
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    return _id(details.get("subscription")) or _id(invoice.get("subscription"))
+
+
+def invoice_period(invoice: dict) -> tuple[date, date] | None:
+    """The period an invoice pays for, from its lines (the invoice's own period is the previous one)."""
+    periods = [line["period"] for line in (invoice.get("lines") or {}).get("data", []) if line.get("period")]
+    if not periods:
+        return None
+    return _day(min(p["start"] for p in periods)), _day(max(p["end"] for p in periods))
+
+
+def subscription_period(subscription: dict) -> tuple[date, date] | None:
+    """The current period (API 2025-03 and later: on the items; before: on the subscription)."""
+    items = (subscription.get("items") or {}).get("data", [])
+    starts = [i["current_period_start"] for i in items if i.get("current_period_start")]
+    ends = [i["current_period_end"] for i in items if i.get("current_period_end")]
+    if not ends and subscription.get("current_period_end"):
+        starts, ends = [subscription["current_period_start"]], [subscription["current_period_end"]]
+    if not ends:
+        return None
+    return _day(min(starts)), _day(max(ends))
+
+
+def payment_method_label(payment_method: dict | None) -> str:
+    """"Visa •••• 4242" or "SEPA NL•• •••• 3000" (brand names, not translated)."""
+    if not isinstance(payment_method, dict):
+        return ""
+    kind = payment_method.get("type")
+    details = payment_method.get(kind) or {}
+    last4 = details.get("last4") or ""
+    if kind == "card":
+        return f"{(details.get('brand') or 'card').title()} •••• {last4}".strip()
+    if kind == "sepa_debit":
+        return f"SEPA {details.get('country') or ''}•• •••• {last4}".strip()
+    return kind or ""
+
+
+# --- Small services ------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_stripe_customer_set(*, membership: Membership, customer_id: str) -> Membership:
+    """Remember the member's Stripe customer (after it was created at Stripe)."""
+    membership = _lock(membership)
+    if membership.stripe_customer_id:
+        return membership
+    membership.stripe_customer_id = customer_id
+    membership.save(update_fields=["stripe_customer_id", "updated_at"])
+    return membership
+
+
+def _fetch_for(event: dict) -> dict:
+    """What an event needs from Stripe's API, read before any transaction opens."""
+    from members import stripe_gateway
+
+    obj = event["data"]["object"]
+    extra: dict = {}
+    if not stripe_gateway.stripe_is_configured():
+        return extra
+    if event["type"] == "checkout.session.completed" and _id(obj.get("subscription")):
+        subscription = obj["subscription"]
+        extra["subscription"] = (
+            subscription
+            if isinstance(subscription, dict)
+            else stripe_gateway.subscription_retrieve(subscription_id=subscription)
+        )
+    elif event["type"] == "customer.subscription.updated":
+        changed = (event["data"].get("previous_attributes") or {}).keys()
+        method = obj.get("default_payment_method")
+        if "default_payment_method" in changed and isinstance(method, str) and method:
+            extra["payment_method"] = stripe_gateway.payment_method_retrieve(payment_method_id=method)
+    return extra
+
+
+# --- The webhook entry point -------------------------------------------------
+
+
+def stripe_event_handle(*, event: dict) -> str:
+    """Store and apply one verified Stripe event; returns what was done.
+
+    Called by the webhook view (after the signature check) and the benchmark.
+    Raises on a failure Stripe should retry (then nothing is stored).
+    """
+    if StripeEvent.objects.filter(event_id=event["id"]).exists():
+        return RESULT_DUPLICATE
+    extra = _fetch_for(event) if event.get("type") in HANDLED_TYPES else {}
+    return _event_apply(event=event, extra=extra)
+
+
+@transaction.atomic
+def _event_apply(*, event: dict, extra: dict) -> str:
+    at = _moment(event["created"])
+    try:
+        # On PostgreSQL a second delivery handled at the same moment waits here for
+        # the first one's transaction, then fails the unique check: stored once.
+        with transaction.atomic():
+            record = StripeEvent.objects.create(event_id=event["id"], type=event["type"], created=at, payload=event)
+    except IntegrityError:
+        return RESULT_DUPLICATE
+
+    obj = event["data"]["object"]
+    if event["type"] not in HANDLED_TYPES:
+        result = RESULT_IGNORED_TYPE
+    else:
+        membership = _membership_for(event["type"], obj)
+        if membership is None:
+            result = RESULT_UNKNOWN_CUSTOMER
+        else:
+            result = _apply(_lock(membership), event=event, obj=obj, at=at, extra=extra)
+    record.processed_at = timezone.now()
+    record.result = result
+    record.save(update_fields=["processed_at", "result"])
+    return result
+
+
+def _membership_for(event_type: str, obj: dict) -> Membership | None:
+    customer = _id(obj.get("customer"))
+    if customer:
+        found = Membership.objects.filter(stripe_customer_id=customer).first()
+        if found:
+            return found
+    if event_type == "checkout.session.completed":
+        reference = obj.get("client_reference_id") or ""
+        if reference.isdigit():
+            # The customer is stored before Checkout starts; this covers a customer Checkout made itself.
+            return Membership.objects.filter(pk=int(reference)).filter(stripe_customer_id__in=["", customer]).first()
+    return None
+
+
+# --- Applying one event --------------------------------------------------------
+
+
+def _apply(membership: Membership, *, event: dict, obj: dict, at: datetime, extra: dict) -> str:
+    before = {field: getattr(membership, field) for field in _TRACKED}
+    kind = event["type"]
+    result = RESULT_APPLIED
+
+    if kind == "checkout.session.completed":
+        result = _apply_checkout(membership, session=obj, at=at, subscription=extra.get("subscription"))
+    elif kind in ("invoice.paid", "invoice.payment_failed"):
+        _apply_invoice(membership, invoice=obj, paid=kind == "invoice.paid", at=at)
+    else:
+        newest = _apply_subscription(membership, subscription=obj, at=at, payment_method=extra.get("payment_method"))
+        if not newest:
+            result = "ignored: older than the last update"
+
+    _derive(membership)
+    changed = [field for field in _TRACKED if getattr(membership, field) != before[field]]
+    if changed:
+        membership.save(update_fields=changed + ["updated_at"])
+        _record_changes(membership, before=before, event=event)
+    if membership.status == Status.ENDED and result == RESULT_APPLIED:
+        result = RESULT_ENDED
+    return result
+
+
+_TRACKED = [
+    "status", "paid_until", "payment_pending", "grace_until", "member_since", "resignation_requested_at",
+    "stripe_customer_id", "stripe_subscription_id", "stripe_subscription_status", "payment_method_label",
+    "stripe_synced_at",
+]
+
+
+def _apply_checkout(membership: Membership, *, session: dict, at: datetime, subscription: dict | None) -> str:
+    customer = _id(session.get("customer"))
+    if customer and not membership.stripe_customer_id:
+        membership.stripe_customer_id = customer
+    if subscription:
+        _apply_subscription(membership, subscription=subscription, at=at, payment_method=None)
+    elif _id(session.get("subscription")) and not membership.stripe_subscription_id:
+        membership.stripe_subscription_id = _id(session["subscription"])
+    period = subscription_period(subscription) if subscription else None
+    invoice_id = _id(session.get("invoice")) or _id((subscription or {}).get("latest_invoice"))
+    if not (period and invoice_id):
+        return "recorded: no subscription period"
+    # "unpaid" is a SEPA debit or iDEAL mandate payment still clearing.
+    paid = session.get("payment_status") in ("paid", "no_payment_required")
+    _payment_fact(
+        membership,
+        invoice_id=invoice_id,
+        status=Payment.Status.PAID if paid else Payment.Status.PENDING,
+        period=period,
+        amount=_cents(session.get("amount_total")),
+        paid_at=at if paid else None,
+    )
+    return RESULT_APPLIED
+
+
+def _apply_invoice(membership: Membership, *, invoice: dict, paid: bool, at: datetime) -> None:
+    subscription_id = invoice_subscription_id(invoice)
+    if subscription_id and not membership.stripe_subscription_id:
+        membership.stripe_subscription_id = subscription_id
+    period = invoice_period(invoice)
+    if period is None:
+        return
+    paid_at = _moment((invoice.get("status_transitions") or {}).get("paid_at")) or at
+    _payment_fact(
+        membership,
+        invoice_id=invoice["id"],
+        status=Payment.Status.PAID if paid else Payment.Status.FAILED,
+        period=period,
+        amount=_cents(invoice.get("amount_paid") if paid else invoice.get("amount_due")),
+        paid_at=paid_at if paid else None,
+    )
+
+
+def _apply_subscription(membership: Membership, *, subscription: dict, at: datetime, payment_method: dict | None) -> bool:
+    """Take the subscription snapshot if it is the newest; returns whether it was."""
+    status = subscription.get("status") or ""
+    other = membership.stripe_subscription_id and membership.stripe_subscription_id != subscription["id"]
+    if other and status in ENDED_SUBSCRIPTION:
+        return False  # an earlier subscription ending says nothing about the current one
+    if membership.stripe_synced_at and at < membership.stripe_synced_at:
+        return False
+    # A clearing renewal (SEPA) keeps the member active; the row turns paid or failed later.
+    period = subscription_period(subscription)
+    invoice_id = _id(subscription.get("latest_invoice"))
+    if status in LIVE_SUBSCRIPTION and period and invoice_id:
+        _payment_fact(
+            membership, invoice_id=invoice_id, status=Payment.Status.PENDING, period=period,
+            amount=membership.plan.price_incl_vat, paid_at=None,
+        )
+
+    membership.stripe_subscription_id = subscription["id"]
+    membership.stripe_subscription_status = status
+    membership.stripe_synced_at = at
+    label = payment_method_label(payment_method or subscription.get("default_payment_method"))
+    if label:
+        membership.payment_method_label = label
+
+    reason = (subscription.get("cancellation_details") or {}).get("reason")
+    wants_to_leave = bool(subscription.get("cancel_at_period_end") or subscription.get("cancel_at")) or (
+        status in ENDED_SUBSCRIPTION and reason == "cancellation_requested"
+    )
+    if wants_to_leave and not membership.resignation_requested_at:
+        membership.resignation_requested_at = _moment(subscription.get("canceled_at")) or at
+    elif (
+        not wants_to_leave
+        and status not in ENDED_SUBSCRIPTION
+        and membership.resignation_requested_at
+        and membership.resignation_requested_at < at
+        and membership.status in Membership.MEMBER_STATUSES
+    ):
+        membership.resignation_requested_at = None  # the member took back the cancellation
+    return True
+
+
+def _payment_fact(
+    membership: Membership, *, invoice_id: str, status: str, period: tuple[date, date], amount: Decimal, paid_at
+) -> Payment:
+    start, end = period
+    payment = Payment.objects.filter(stripe_invoice_id=invoice_id).first()
+    if payment is None:
+        plan = membership.plan
+        payment = Payment(
+            membership=membership,
+            plan=plan,
+            method=Payment.Method.STRIPE,
+            status=status,
+            amount=amount,
+            vat_rate=plan.vat_rate,
+            vat_amount=(amount * plan.vat_rate / (100 + plan.vat_rate)).quantize(Decimal("0.01")),
+            period_start=start,
+            period_end=max(start, end),
+            paid_at=paid_at,
+            stripe_invoice_id=invoice_id,
+        )
+        payment.full_clean(validate_unique=False, validate_constraints=False)
+        payment.save()
+    elif PAYMENT_RANK[status] > PAYMENT_RANK[payment.status]:
+        payment.status = status
+        fields = ["status"]
+        if status == Payment.Status.PAID:
+            payment.paid_at, payment.amount = paid_at, amount
+            payment.vat_amount = (amount * payment.vat_rate / (100 + payment.vat_rate)).quantize(Decimal("0.01"))
+            fields += ["paid_at", "amount", "vat_amount"]
+        payment.save(update_fields=fields)
+    if status in (Payment.Status.PAID, Payment.Status.PENDING) and payment.membership_id == membership.pk:
+        membership.paid_until = max(filter(None, [membership.paid_until, end]))
+    return payment
+
+
+# --- Deriving the status from the facts ------------------------------------------
+
+
+def _derive(membership: Membership) -> None:
+    """Set status, payment_pending and grace_until from the facts merged so far."""
+    current = membership.status
+    if current == Status.ENDED:
+        return
+    rows = list(membership.payments.values_list("status", "method", "period_start", "period_end"))
+    paid_through = max((end for status, _m, _s, end in rows if status == Payment.Status.PAID), default=None)
+
+    def open_rows(kind):
+        return [
+            (start, end)
+            for status, method, start, end in rows
+            if status == kind and method == Payment.Method.STRIPE and (paid_through is None or end > paid_through)
+        ]
+
+    unpaid = open_rows(Payment.Status.FAILED)
+    clearing = open_rows(Payment.Status.PENDING)
+    has_paid_or_clearing = any(status in (Payment.Status.PAID, Payment.Status.PENDING) for status, *_ in rows)
+    was_paid = current in Membership.MEMBER_STATUSES or (current == Status.APPLICANT and membership.paid_until)
+
+    if membership.stripe_subscription_status in ENDED_SUBSCRIPTION:
+        if was_paid:
+            target = Status.RESIGNED if membership.resignation_requested_at else Status.LAPSED
+            _move(membership, target, pending=False, grace=None)
+    elif unpaid and membership.paid_until:
+        if current in (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS):
+            grace = min(start for start, _end in unpaid) + timedelta(days=GRACE_DAYS)
+            _move(membership, Status.IN_ARREARS, pending=False, grace=grace)
+    elif has_paid_or_clearing and membership.paid_until:
+        if current in (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS) or (
+            membership.paid_until >= timezone.localdate()
+        ):
+            _move(membership, Status.ACTIVE, pending=bool(clearing), grace=None)
+
+
+def _move(membership: Membership, target: str, *, pending: bool, grace: date | None) -> None:
+    previous = membership.status
+    membership.status = target
+    membership.payment_pending = pending
+    membership.grace_until = grace
+    if target in Membership.MEMBER_STATUSES and (previous not in Membership.MEMBER_STATUSES or not membership.member_since):
+        membership.member_since = timezone.localdate()
+    if target in Membership.MEMBER_STATUSES and previous in (Status.LAPSED, Status.RESIGNED):
+        membership.resignation_requested_at = None
+
+
+def _record_changes(membership: Membership, *, before: dict, event: dict) -> None:
+    previous = before["status"]
+    data = {"event": event["id"], "type": event["type"]}
+    if membership.resignation_requested_at and not before["resignation_requested_at"]:
+        _record(membership, action="members.membership.resignation_requested", from_status=previous,
+                source=Source.STRIPE, data=data)
+    elif before["resignation_requested_at"] and not membership.resignation_requested_at and previous == membership.status:
+        _record(membership, action="members.membership.resignation_withdrawn", from_status=previous,
+                source=Source.STRIPE, data=data)
+    if membership.status != previous:
+        action = {
+            Status.ACTIVE: "members.membership.activated",
+            Status.IN_ARREARS: "members.membership.in_arrears",
+            Status.LAPSED: "members.membership.lapsed",
+            Status.RESIGNED: "members.membership.resigned",
+        }[membership.status]
+    elif membership.status == Status.ACTIVE and membership.paid_until != before["paid_until"]:
+        action = "members.membership.renewed"
+    elif membership.payment_pending != before["payment_pending"]:
+        action = "members.membership.payment_cleared" if not membership.payment_pending else "members.membership.payment_pending"
+    else:
+        return
+    data["paid_until"] = membership.paid_until.isoformat() if membership.paid_until else None
+    data["payment_pending"] = membership.payment_pending
+    _record(membership, action=action, from_status=previous, source=Source.STRIPE, data=data)
