@@ -1,11 +1,50 @@
-"""How allauth fits the portal: its mail goes out through a task, never inline."""
+"""How allauth fits the portal.
+
+- Its mail goes out through the outbox (`portal.mail.email_queue`), never inline:
+  the request only renders and stores the message; a task sends it after commit.
+- Mail is rendered in the language the person is using, and a new account
+  remembers that language for the mail we send later.
+"""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils import translation
+
+
+def site_name_for(request) -> str:
+    """The association's name as editors set it, for the greeting and signature of mail."""
+    from wagtail.models import Site
+
+    from portal.models import AssociationSettings
+
+    site = Site.find_for_request(request) if request is not None else None
+    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return settings.WAGTAIL_SITE_NAME
+    return AssociationSettings.for_site(site).name or settings.WAGTAIL_SITE_NAME
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def send_mail(self, template_prefix, email, context):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         from portal.mail import email_queue
 
-        message = self.render_mail(template_prefix, email, context)
-        email_queue(message=message, kind=f"account:{template_prefix}")
+        request = allauth_context.request
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "site_name": site_name_for(request),
+            "site_url": request.build_absolute_uri("/") if request is not None else f"{settings.BASE_URL}/",
+        }
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        email_queue(message=message, kind=template_prefix[:100])
+
+    def save_user(self, request, user, form, commit=True):
+        # The language the visitor signed up in is the language of their mail.
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return super().save_user(request, user, form, commit=commit)
