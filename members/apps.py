@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self):
+        # The members-only page hook (Wagtail's before_serve_page).
+        from members import page_access  # noqa: F401
+

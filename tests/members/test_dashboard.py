@@ -1,0 +1,122 @@
+"""'Mijn lidmaatschap': status, paid-until date, what to do next, payments and history."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from members import services
+from members.models import Membership
+from tests.members.factories import MembershipChangeFactory, MembershipFactory, PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    # A request in English leaves English active in this thread; reverse() in Dutch.
+    with translation.override("nl"):
+        yield
+
+
+@pytest.fixture
+def member_client(client, user):
+    client.force_login(user)
+    return client
+
+
+def page(client, language="nl"):
+    with translation.override(language):
+        url = reverse("members:dashboard")
+    return client.get(url).content.decode()
+
+
+def test_dashboard_asks_anonymous_visitors_to_log_in(client, db):
+    response = client.get(reverse("members:dashboard"))
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_someone_without_membership_is_invited_to_join(member_client):
+    assert reverse("members:join") in page(member_client)
+
+
+def test_an_applicant_is_asked_to_pay(member_client, user):
+    MembershipFactory(user=user)
+    content = page(member_client, "en")
+    assert "not paid yet" in content
+    assert reverse("members:pay") in content
+
+
+def test_an_active_member_sees_the_paid_until_date_in_dutch(member_client, user):
+    MembershipFactory(user=user, active=True, paid_until=date(2027, 3, 31))
+    content = page(member_client)
+    assert "31 maart 2027" in content
+    assert reverse("members:resign") in content
+
+
+def test_a_clearing_payment_shows_as_active_and_processing_never_as_expired(member_client, user):
+    MembershipFactory(user=user, active=True, payment_pending=True)
+    content = page(member_client, "en")
+    assert "Active — payment processing" in content
+    assert "Lapsed" not in content and "expired" not in content.lower()
+
+
+def test_a_member_in_arrears_is_told_to_pay_before_the_grace_period_ends(member_client, user):
+    membership = MembershipFactory(user=user, in_arrears=True, grace_until=date(2030, 5, 15))
+    content = page(member_client, "en")
+    assert "Pay before 15 May 2030" in content
+    assert reverse("members:pay") in content
+    assert membership.get_status_display() in content
+
+
+@pytest.mark.parametrize("status", ["lapsed", "resigned", "ended"])
+def test_a_former_member_is_invited_to_rejoin(member_client, user, status):
+    MembershipFactory(user=user, **{status: True})
+    assert reverse("members:join") in page(member_client)
+
+
+def test_a_pending_resignation_shows_the_end_date(member_client, user):
+    membership = MembershipFactory(user=user, active=True, paid_until=date(2031, 1, 31))
+    services.membership_resign(membership=membership, actor=user)
+    content = page(member_client, "en")
+    assert "ends on 31 January 2031" in content
+    assert reverse("members:resign") not in content
+
+
+def test_payments_list_links_receipts_of_hand_recorded_payments_only(member_client, user):
+    membership = MembershipFactory(user=user, active=True)
+    manual = PaymentFactory(membership=membership)
+    online = PaymentFactory(membership=membership, stripe=True)
+    content = page(member_client)
+    assert reverse("members:receipt", args=[manual.pk]) in content
+    assert reverse("members:receipt", args=[online.pk]) not in content
+
+
+def test_history_shows_who_changed_what_and_why(member_client, user):
+    membership = MembershipFactory(user=user, active=True)
+    services.membership_mark_in_arrears(membership=membership, reason="Card declined")
+    content = page(member_client, "en")
+    assert "Payment overdue; grace period started: Card declined" in content
+
+
+def _fill(membership, count):
+    for index in range(count):
+        start = timezone.localdate() - timedelta(days=365 * (index + 1))
+        PaymentFactory(membership=membership, period_start=start)
+        MembershipChangeFactory(membership=membership, action="members.membership.renewed")
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_dashboard_queries_do_not_grow_with_payments_and_history(member_client, user, django_assert_max_num_queries, count):
+    membership = MembershipFactory(user=user, active=True)
+    _fill(membership, count)
+    page(member_client)  # warm the site and settings caches
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = member_client.get(reverse("members:dashboard"))
+    assert response.status_code == 200
+    assert len(response.context["payments"]) == count
+
+
+# Session, user, membership, payments, history, plus the site's layout (settings, menus).
+QUERY_BUDGET = 12
