@@ -87,6 +87,16 @@ def _csv_safe(value):
     return value
 
 
+def _in_language(language, lines):
+    """Iterate `lines`, producing each one with `language` active."""
+    while True:
+        with translation.override(language):
+            line = next(lines, None)
+        if line is None:
+            return
+        yield line
+
+
 # --- Sending a reminder -----------------------------------------------------------
 
 
@@ -200,6 +210,11 @@ class MembershipIndexView(generic.IndexView):
 
     def to_row_dict(self, item):
         return {key: getter(item) for key, _heading, getter in self.export_fields}
+
+    def stream_csv(self, queryset):
+        # The CSV is written while the response streams, after the view has returned and
+        # the admin's language is no longer active; keep headings and statuses in it.
+        return _in_language(translation.get_language(), super().stream_csv(queryset))
 
     def preprocess_field_value(self, field, value, export_format):
         if export_format == self.FORMAT_CSV:
