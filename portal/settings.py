@@ -285,6 +285,9 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "dutch"}
 }
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Approving a workflow's last task publishes, even when the approvers (the norm
+# committee) may not publish on their own; see portal/roles.py.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.roles.workflow_state_publish"
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
