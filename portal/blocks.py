@@ -9,11 +9,13 @@ from wagtail.images.blocks import ImageChooserBlock
 
 
 class LinkStructValue(blocks.StructValue):
-    def url(self):
+    """Templates use `href` and `text`. (Not `url`: in a template, `value.url` is the
+    child block of that name, the external address, since StructValue is a dict.)"""
+
+    def href(self):
         page = self.get("page")
         if page:
-            page = page.localized
-            return page.url
+            return page.localized.url or ""
         return self.get("url") or ""
 
     def text(self):

@@ -77,9 +77,21 @@ def navigation(context, placement):
     return {"items": navigation_items(placement, request=request), "placement": placement}
 
 
+def active_locale(request=None) -> Locale:
+    """Locale.get_active(), looked up once per request (several parts of a page need it)."""
+    code = translation.get_language()
+    cached = getattr(request, "_portal_active_locale", None)
+    if cached is not None and cached.language_code == code:
+        return cached
+    locale = Locale.get_active()
+    if request is not None:
+        request._portal_active_locale = locale
+    return locale
+
+
 def navigation_items(placement: str, *, request=None) -> list[dict]:
     """The links of one menu as dicts: url, text, current ("page", "section" or "")."""
-    locale = Locale.get_active()
+    locale = active_locale(request)
     menus = {
         menu.locale.language_code: menu
         for menu in NavigationMenu.objects.filter(placement=placement).select_related("locale")
