@@ -7,6 +7,8 @@ edited directly: every change goes through a service in `members.services`.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,9 +82,13 @@ def _profile_field(name):
     return getter
 
 
+# A phone number such as "+31 6 1234 5678" starts like a formula but is harmless.
+_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().,/-]*$")
+
+
 def _csv_safe(value):
     """Keep spreadsheet programs from reading a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 
@@ -303,7 +309,6 @@ class MembershipInspectView(generic.InspectView):
         context["membership"] = membership
         context["member"] = membership.user
         context["profile"] = _profile(membership)
-        context["actions"] = self._action_urls()
         context["changes"] = [
             {"change": change, "label": ACTION_LABELS.get(change.action, change.action)}
             for change in membership.changes.select_related("actor")

@@ -197,6 +197,17 @@ def test_csv_export_keeps_a_name_from_being_read_as_a_formula(client, secretaria
     assert rows[1][0] == "'=HYPERLINK(1)"
 
 
+def test_csv_export_leaves_an_international_phone_number_as_it_is(client, secretariat):
+    anna = member("Anna", "de Vries")
+    anna.user.member_profile.phone = "+31 6 12345678"
+    anna.user.member_profile.save()
+
+    response = client.get(LIST_URL, {"export": "csv"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][8] == "+31 6 12345678"
+
+
 # --- The member detail ------------------------------------------------------------------
 
 
