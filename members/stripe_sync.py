@@ -180,19 +180,22 @@ def stripe_event_handle(*, event: dict) -> str:
     if StripeEvent.objects.filter(event_id=event["id"]).exists():
         return RESULT_DUPLICATE
     extra = _fetch_for(event) if event.get("type") in HANDLED_TYPES else {}
-    return _event_apply(event=event, extra=extra)
+    try:
+        return _event_apply(event=event, extra=extra)
+    except IntegrityError:
+        # On PostgreSQL a second delivery handled at the same moment waits at the
+        # insert for the first one's transaction, then fails the unique check; its
+        # own transaction is rolled back whole. The event is stored once.
+        if StripeEvent.objects.filter(event_id=event["id"]).exists():
+            return RESULT_DUPLICATE
+        raise
 
 
 @transaction.atomic
 def _event_apply(*, event: dict, extra: dict) -> str:
     at = _moment(event["created"])
-    try:
-        # On PostgreSQL a second delivery handled at the same moment waits here for
-        # the first one's transaction, then fails the unique check: stored once.
-        with transaction.atomic():
-            record = StripeEvent.objects.create(event_id=event["id"], type=event["type"], created=at, payload=event)
-    except IntegrityError:
-        return RESULT_DUPLICATE
+    # First of all, so that a concurrent delivery of the same event stops here.
+    record = StripeEvent.objects.create(event_id=event["id"], type=event["type"], created=at, payload=event)
 
     obj = event["data"]["object"]
     if event["type"] not in HANDLED_TYPES:
@@ -202,7 +205,7 @@ def _event_apply(*, event: dict, extra: dict) -> str:
         if membership is None:
             result = RESULT_UNKNOWN_CUSTOMER
         else:
-            result = _apply(_lock(membership), event=event, obj=obj, at=at, extra=extra)
+            result = _apply(membership, event=event, obj=obj, at=at, extra=extra)
     record.processed_at = timezone.now()
     record.result = result
     record.save(update_fields=["processed_at", "result"])
@@ -210,16 +213,19 @@ def _event_apply(*, event: dict, extra: dict) -> str:
 
 
 def _membership_for(event_type: str, obj: dict) -> Membership | None:
+    """The event's membership, locked (select_for_update) for the rest of the transaction."""
+    # Lock only the membership row (not the plan that is joined in), in pk order.
+    locked = Membership.objects.select_for_update(of=("self",)).select_related("plan").order_by("pk")
     customer = _id(obj.get("customer"))
     if customer:
-        found = Membership.objects.filter(stripe_customer_id=customer).first()
+        found = locked.filter(stripe_customer_id=customer).first()
         if found:
             return found
     if event_type == "checkout.session.completed":
         reference = obj.get("client_reference_id") or ""
         if reference.isdigit():
             # The customer is stored before Checkout starts; this covers a customer Checkout made itself.
-            return Membership.objects.filter(pk=int(reference)).filter(stripe_customer_id__in=["", customer]).first()
+            return locked.filter(pk=int(reference), stripe_customer_id__in=["", customer]).first()
     return None
 
 
@@ -306,9 +312,8 @@ def _apply_subscription(membership: Membership, *, subscription: dict, at: datet
     other = membership.stripe_subscription_id and membership.stripe_subscription_id != subscription["id"]
     if other and status in ENDED_SUBSCRIPTION:
         return False  # an earlier subscription ending says nothing about the current one
-    if membership.stripe_synced_at and at < membership.stripe_synced_at:
-        return False
-    # A clearing renewal (SEPA) keeps the member active; the row turns paid or failed later.
+    # A renewal still clearing (SEPA) keeps the member active; the row turns paid or failed later.
+    # This fact merges like the others, so it counts even from a snapshot that arrives late.
     period = subscription_period(subscription)
     invoice_id = _id(subscription.get("latest_invoice"))
     if status in LIVE_SUBSCRIPTION and period and invoice_id:
@@ -316,6 +321,8 @@ def _apply_subscription(membership: Membership, *, subscription: dict, at: datet
             membership, invoice_id=invoice_id, status=Payment.Status.PENDING, period=period,
             amount=membership.plan.price_incl_vat, paid_at=None,
         )
+    if membership.stripe_synced_at and at < membership.stripe_synced_at:
+        return False
 
     membership.stripe_subscription_id = subscription["id"]
     membership.stripe_subscription_status = status

@@ -1,0 +1,275 @@
+"""Benchmark: Stripe webhook events through the handler, shuffled and with duplicates.
+
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/webhooks.py
+    .venv/bin/python bench/webhooks.py --events 500          # a quick run for CI
+
+It migrates the database (a temporary SQLite file unless DATABASE_URL is set),
+makes one membership per subscription, and builds a realistic history per
+subscription (monthly renewals paid by card or by SEPA that clears days later,
+failed payments with or without a successful retry, cancellations in the
+Billing portal, subscriptions ended for non-payment) with increasing
+timestamps. Then:
+
+1. the unique events are fed in the order they happened: the reference state;
+2. the Stripe state is reset, and the same events plus ~10% duplicates are fed
+   in a random order, each one signature-checked and handed to the service the
+   webhook view calls (`members.stripe_sync.stripe_event_handle`);
+3. it reports events per second and per-event latency (p50/p95), and compares
+   the end state of every membership and payment with the reference.
+
+The exit status is 1 when the states differ, so CI can run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(tempfile.gettempdir()) / 'rqim-bench-webhooks.sqlite3'}")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ["STRIPE_WEBHOOK_SECRET"] = "whsec_bench"
+os.environ.pop("STRIPE_SECRET_KEY", None)  # no API calls: the events carry everything the handler needs
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+import stripe  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from members.models import Membership, MembershipChange, MembershipPlan, Payment, StripeEvent, User  # noqa: E402
+from members.stripe_sync import RESULT_DUPLICATE, stripe_event_handle  # noqa: E402
+from tests.members import stripe_payloads as p  # noqa: E402
+
+PREFIX = "bench"
+PERIOD_DAYS = 30
+STATE_FIELDS = [
+    "status", "paid_until", "payment_pending", "grace_until", "resignation_requested_at",
+    "stripe_subscription_id", "stripe_subscription_status", "stripe_synced_at", "payment_method_label",
+]
+
+
+# --- Data -------------------------------------------------------------------------
+
+
+def prepare(subscriptions: int) -> list[Membership]:
+    call_command("migrate", verbosity=0, interactive=False)
+    _delete_bench_data()
+    plan, _ = MembershipPlan.objects.get_or_create(
+        code=f"{PREFIX}-monthly",
+        defaults={"name_nl": "Bench", "name_en": "Bench", "yearly_price": 250, "stripe_price_id": "price_bench"},
+    )
+    users = User.objects.bulk_create(
+        [User(email=f"{PREFIX}{i}@example.org", first_name="Bench", last_name=str(i)) for i in range(subscriptions)]
+    )
+    now = timezone.now()
+    return Membership.objects.bulk_create(
+        [
+            Membership(
+                user=user, plan=plan, statutes_version="2026-01", privacy_version="2026-01", terms_accepted_at=now,
+                stripe_customer_id=f"cus_{PREFIX}{i}",
+            )
+            for i, user in enumerate(users)
+        ]
+    )
+
+
+def _delete_bench_data() -> None:
+    memberships = Membership.objects.filter(stripe_customer_id__startswith=f"cus_{PREFIX}")
+    Payment.objects.filter(membership__in=memberships).delete()
+    users = list(memberships.values_list("user_id", flat=True))
+    memberships.delete()
+    User.objects.filter(pk__in=users).delete()
+    StripeEvent.objects.filter(event_id__startswith=f"evt_{PREFIX}").delete()
+
+
+def reset_stripe_state(memberships: list[Membership]) -> None:
+    pks = [m.pk for m in memberships]
+    Payment.objects.filter(membership_id__in=pks).delete()
+    MembershipChange.objects.filter(membership_id__in=pks).delete()
+    StripeEvent.objects.filter(event_id__startswith=f"evt_{PREFIX}").delete()
+    Membership.objects.filter(pk__in=pks).update(
+        status=Membership.Status.APPLICANT, paid_until=None, grace_until=None, payment_pending=False,
+        member_since=None, resignation_requested_at=None, stripe_subscription_id="", stripe_subscription_status="",
+        stripe_synced_at=None, payment_method_label="",
+    )
+
+
+def history(index: int, customer: str, wanted: int, rng: random.Random) -> list[dict]:
+    """About `wanted` events of one subscription, in the order they happened."""
+    sub = f"sub_{PREFIX}{index}"
+    periods = max(1, wanted // 2 - 1)
+    first = timezone.localdate() - timedelta(days=PERIOD_DAYS * periods - rng.randint(0, PERIOD_DAYS - 1))
+    events: list[dict] = []
+
+    def add(kind, obj, day: date, hour: int, minute: int = 0):
+        created = p.ts(day, hour) + minute * 60
+        events.append(p.event(kind, obj, created=created, event_id=f"evt_{PREFIX}{index}_{len(events)}"))
+
+    def snapshot(start, end, invoice_id, **fields):
+        return p.subscription(sub, customer=customer, start=p.ts(start), end=p.ts(end), latest_invoice=invoice_id, **fields)
+
+    def bill(invoice_id, start, end, paid):
+        return p.invoice(invoice_id, customer=customer, subscription_id=sub, start=p.ts(start), end=p.ts(end), paid=paid)
+
+    start = first
+    for k in range(periods):
+        end = start + timedelta(days=PERIOD_DAYS)
+        invoice_id = f"in_{PREFIX}{index}_{k}"
+        last = k == periods - 1
+        add("customer.subscription.updated", snapshot(start, end, invoice_id), start, 9)
+        roll = rng.random()
+        if roll < 0.12:  # the charge fails; usually a retry succeeds days later
+            add("invoice.payment_failed", bill(invoice_id, start, end, False), start, 10)
+            add("customer.subscription.updated", snapshot(start, end, invoice_id, status="past_due"), start, 10, 1)
+            if last or rng.random() < 0.3:  # never paid: in arrears, and perhaps ended by Stripe
+                if rng.random() < 0.6:
+                    gone = start + timedelta(days=21)
+                    add("customer.subscription.deleted", snapshot(start, end, invoice_id, status="canceled",
+                        canceled_at=p.ts(gone, 8), cancellation_reason="payment_failed"), gone, 8)
+                return events
+            retry = start + timedelta(days=3)
+            add("invoice.paid", bill(invoice_id, start, end, True), retry, 11)
+            add("customer.subscription.updated", snapshot(start, end, invoice_id), retry, 11, 1)
+        elif roll < 0.25:  # SEPA: the debit clears a few days later (or not yet)
+            if not last:
+                add("invoice.paid", bill(invoice_id, start, end, True), start + timedelta(days=4), 7)
+        else:
+            add("invoice.paid", bill(invoice_id, start, end, True), start, 10)
+        if not last and rng.random() < 0.04:  # resigns in the Billing portal; ends at the period end
+            asked = start + timedelta(days=10)
+            add("customer.subscription.updated", snapshot(start, end, invoice_id, cancel_at_period_end=True,
+                canceled_at=p.ts(asked, 15)), asked, 15)
+            if rng.random() < 0.3:  # ... and changes their mind
+                add("customer.subscription.updated", snapshot(start, end, invoice_id), asked + timedelta(days=2), 9)
+            else:
+                add("customer.subscription.deleted", snapshot(start, end, invoice_id, status="canceled",
+                    cancel_at_period_end=True, canceled_at=p.ts(asked, 15),
+                    cancellation_reason="cancellation_requested"), end, 0, 5)
+                return events
+        start = end
+    return events
+
+
+def build_events(memberships: list[Membership], total: int, seed: int) -> tuple[list[dict], list[dict]]:
+    """(unique events in the order they happened, the delivery: shuffled with ~10% duplicates)."""
+    rng = random.Random(seed)
+    unique_wanted = total - total // 10
+    per_sub = max(2, unique_wanted // len(memberships))
+    unique: list[dict] = []
+    for i, membership in enumerate(memberships):
+        unique += history(i, membership.stripe_customer_id, per_sub, rng)
+    unique = unique[:unique_wanted] if len(unique) > unique_wanted else unique
+    unique.sort(key=lambda e: e["created"])
+    delivery = unique + rng.choices(unique, k=max(0, total - len(unique)))
+    rng.shuffle(delivery)
+    return unique, delivery
+
+
+# --- Running -----------------------------------------------------------------------
+
+
+def feed(events: list[dict]) -> dict:
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    verify_times, handle_times, duplicates = [], [], 0
+    started = time.perf_counter()
+    for event in events:
+        body = json.dumps(event)
+        header = p.signature_header(body, secret=secret)  # Stripe's side, not timed
+        t0 = time.perf_counter()
+        stripe.Webhook.construct_event(body, header, secret)
+        t1 = time.perf_counter()
+        result = stripe_event_handle(event=json.loads(body))
+        t2 = time.perf_counter()
+        verify_times.append(t1 - t0)
+        handle_times.append(t2 - t1)
+        duplicates += result == RESULT_DUPLICATE
+    elapsed = time.perf_counter() - started
+    return {"elapsed": elapsed, "verify": verify_times, "handle": handle_times, "duplicates": duplicates}
+
+
+def snapshot_state(memberships: list[Membership]) -> dict:
+    pks = [m.pk for m in memberships]
+    state = {row[0]: row[1:] for row in Membership.objects.filter(pk__in=pks).values_list("pk", *STATE_FIELDS)}
+    payments = {}
+    for row in Payment.objects.filter(membership_id__in=pks).values_list(
+        "stripe_invoice_id", "membership_id", "status", "period_start", "period_end", "amount"
+    ):
+        payments[row[0]] = row[1:]
+    return {"memberships": state, "payments": payments}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000, help="events delivered, duplicates included (10,000)")
+    parser.add_argument("--subscriptions", type=int, default=None, help="subscriptions (default: events / 20, at least 5)")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    subscriptions = args.subscriptions or max(5, args.events // 20)
+
+    print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']})")
+    memberships = prepare(subscriptions)
+    unique, delivery = build_events(memberships, args.events, args.seed)
+    print(f"events: {len(delivery)} delivered = {len(unique)} unique + {len(delivery) - len(unique)} duplicates, "
+          f"{subscriptions} subscriptions, shuffled (seed {args.seed})")
+
+    in_order = feed(unique)
+    expected = snapshot_state(memberships)
+    reset_stripe_state(memberships)
+    run = feed(delivery)
+    got = snapshot_state(memberships)
+
+    per_event = [v + h for v, h in zip(run["verify"], run["handle"], strict=True)]
+    ms = 1000
+    print(f"in order:  {len(unique) / in_order['elapsed']:8.0f} events/s")
+    print(f"shuffled:  {len(delivery) / run['elapsed']:8.0f} events/s  "
+          f"(p50 {percentile(per_event, .5) * ms:.2f} ms, p95 {percentile(per_event, .95) * ms:.2f} ms per event; "
+          f"signature check p50 {percentile(run['verify'], .5) * ms:.3f} ms, "
+          f"handler p50 {percentile(run['handle'], .5) * ms:.2f} ms, p95 {percentile(run['handle'], .95) * ms:.2f} ms)")
+    statuses: dict[str, int] = {}
+    for row in got["memberships"].values():
+        key = row[0] + (" (payment pending)" if row[2] else "")
+        statuses[key] = statuses.get(key, 0) + 1
+    print("end state: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
+
+    problems = []
+    if StripeEvent.objects.filter(event_id__startswith=f"evt_{PREFIX}").count() != len(unique):
+        problems.append("stored events differ from the unique events")
+    if run["duplicates"] != len(delivery) - len(unique):
+        problems.append(f"{run['duplicates']} answered duplicate, expected {len(delivery) - len(unique)}")
+    for pk, row in expected["memberships"].items():
+        if got["memberships"].get(pk) != row:
+            problems.append(f"membership {pk}: in order {row} != shuffled {got['memberships'].get(pk)}")
+    if expected["payments"] != got["payments"]:
+        problems.append("payments differ between the in-order and the shuffled run")
+    if problems:
+        print(f"DIFFERENT: {len(problems)} problems")
+        for problem in problems[:10]:
+            print("  " + problem)
+        return 1
+    print("end state equals the in-order state: yes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
