@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
+from wagtail.users.apps import WagtailUsersAppConfig
 
 EDITORS = "Editors"
 SECRETARIAT = "Secretariat"
@@ -107,6 +108,19 @@ ROLES: tuple[Role, ...] = (
     # publishing happens when they approve, so they need no page permissions of their own.
     Role(NORM_COMMITTEE, permissions=(ADMIN_ACCESS,)),
 )
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """Wagtail's Users area in which only superusers change roles (portal/users_admin.py).
+
+    Listed in INSTALLED_APPS instead of "wagtail.users".
+    """
+
+    user_viewset = "portal.users_admin.UserViewSet"
+
+    def ready(self):
+        super().ready()
+        from portal import users_admin  # noqa: F401  (registers its bulk action)
 
 
 class UnknownPermission(LookupError):

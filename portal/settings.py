@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.roles.UsersConfig",  # wagtail.users, where only superusers change roles
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

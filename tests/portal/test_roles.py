@@ -1,6 +1,7 @@
 """Each role reaches what it must in the Wagtail admin, and nothing else."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.core.management import call_command
@@ -160,6 +161,105 @@ def test_secretariat_is_denied_page_editing(client, home):
     client.force_login(staff_member(roles.SECRETARIAT))
 
     assert_permission_denied(client.get(edit_url(home)))
+
+
+def user_edit_form(user, **changes):
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_active": "on",
+        "password1": "",
+        "password2": "",
+    }
+    return {**data, **changes}
+
+
+def test_secretariat_reaches_a_members_account(client):
+    member = staff_member()
+    client.force_login(staff_member(roles.SECRETARIAT))
+
+    response = client.get(reverse("wagtailusers_users:edit", args=[member.pk]))
+
+    assert response.status_code == 200
+
+
+def test_secretariat_edits_a_members_name(client):
+    member = staff_member()
+    client.force_login(staff_member(roles.SECRETARIAT))
+
+    client.post(reverse("wagtailusers_users:edit", args=[member.pk]), user_edit_form(member, last_name="Visser"))
+
+    member.refresh_from_db()
+    assert member.last_name == "Visser"
+
+
+def test_secretariat_cannot_make_a_user_administrator(client):
+    member = staff_member()
+    client.force_login(staff_member(roles.SECRETARIAT))
+
+    client.post(reverse("wagtailusers_users:edit", args=[member.pk]), user_edit_form(member, is_superuser="on"))
+
+    member.refresh_from_db()
+    assert not member.is_superuser
+
+
+def test_secretariat_cannot_change_group_membership(client):
+    assessor = staff_member(roles.ASSESSORS)
+    deciders = Group.objects.get(name=roles.DECIDERS)
+    client.force_login(staff_member(roles.SECRETARIAT))
+
+    client.post(reverse("wagtailusers_users:edit", args=[assessor.pk]), user_edit_form(assessor, groups=[deciders.pk]))
+
+    assert list(assessor.groups.values_list("name", flat=True)) == [roles.ASSESSORS]
+
+
+def test_secretariat_creates_users_without_roles(client):
+    editors = Group.objects.get(name=roles.EDITORS)
+    client.force_login(staff_member(roles.SECRETARIAT))
+    data = {
+        "email": "nieuw@example.org",
+        "first_name": "Nieuw",
+        "last_name": "Lid",
+        "password1": "een lang wachtwoord 42",
+        "password2": "een lang wachtwoord 42",
+        "is_superuser": "on",
+        "groups": [editors.pk],
+    }
+
+    client.post(reverse("wagtailusers_users:add"), data)
+
+    created = get_user_model().objects.get(email="nieuw@example.org")
+    assert not created.is_superuser
+    assert not created.groups.exists()
+
+
+def test_secretariat_is_denied_editing_a_superuser(client, superuser):
+    client.force_login(staff_member(roles.SECRETARIAT))
+
+    assert_permission_denied(client.get(reverse("wagtailusers_users:edit", args=[superuser.pk])))
+
+
+def test_secretariat_cannot_assign_roles_in_bulk(client):
+    member = staff_member()
+    deciders = Group.objects.get(name=roles.DECIDERS)
+    client.force_login(staff_member(roles.SECRETARIAT))
+
+    client.post(
+        reverse("wagtail_bulk_action", args=["members", "user", "assign_role"]) + f"?id={member.pk}",
+        {"role": deciders.pk},
+    )
+
+    assert not member.groups.exists()
+
+
+def test_superuser_assigns_roles(admin_client):
+    member = staff_member()
+    deciders = Group.objects.get(name=roles.DECIDERS)
+
+    admin_client.post(reverse("wagtailusers_users:edit", args=[member.pk]), user_edit_form(member, groups=[deciders.pk]))
+
+    assert list(member.groups.values_list("name", flat=True)) == [roles.DECIDERS]
 
 
 # --- Assessors and deciders ----------------------------------------------------------
