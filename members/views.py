@@ -44,7 +44,7 @@ def join(request):
         messages.info(request, _("You are already a member."))
         return redirect("members:dashboard")
     plans = MembershipPlan.objects.filter(is_active=True)
-    form = JoinForm(request.POST or None, plans=plans, initial=_join_initial(request.user, membership))
+    form = JoinForm(request.POST if request.method == "POST" else None, plans=plans, initial=_join_initial(request.user, membership))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_apply(
@@ -139,7 +139,7 @@ def resign(request):
     if not _resign_allowed(membership):
         messages.info(request, _("You have no current membership to resign."))
         return redirect("members:dashboard")
-    form = ResignForm(request.POST or None)
+    form = ResignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and _resign(request, membership, actor=request.user, form=form):
         membership.refresh_from_db()
         messages.success(request, _("Your resignation is received. Your membership ends on %(date)s.") % {
@@ -161,7 +161,7 @@ def resign_link(request, token: str):
         return render(request, "members/resign_link_invalid.html", status=400)
     if not _resign_allowed(membership) or membership.resignation_requested_at:
         return render(request, "members/resign_done.html", {"membership": membership})
-    form = ResignForm(request.POST or None)
+    form = ResignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and _resign(request, membership, actor=membership.user, form=form):
         membership.refresh_from_db()
         return render(request, "members/resign_done.html", {"membership": membership})

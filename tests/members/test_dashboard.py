@@ -120,3 +120,45 @@ def test_dashboard_queries_do_not_grow_with_payments_and_history(member_client, 
 
 # Session, user, membership, payments, history, plus the site's layout (settings, menus).
 QUERY_BUDGET = 12
+
+
+# --- resigning online -------------------------------------------------------------------
+
+
+def test_the_resign_page_explains_the_membership_runs_until_the_paid_date(member_client, user):
+    MembershipFactory(user=user, active=True, paid_until=date(2031, 1, 31))
+    with translation.override("en"):
+        url = reverse("members:resign")
+    content = member_client.get(url).content.decode()
+    assert "31 January 2031" in content
+    assert 'method="post"' in content
+
+
+def test_resigning_online_keeps_the_membership_until_the_paid_date(member_client, user, settings):
+    settings.STRIPE_ENABLED = False
+    membership = MembershipFactory(user=user, active=True)
+    response = member_client.post(reverse("members:resign"), {"reason": "Retiring"})
+    assert response["Location"] == reverse("members:dashboard")
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ACTIVE and membership.resignation_pending
+    change = membership.changes.get(action="members.membership.resignation_requested")
+    assert (change.actor, change.source, change.reason) == (user, "member", "Retiring")
+
+
+def test_resigning_twice_online_records_once(member_client, user):
+    membership = MembershipFactory(user=user, active=True)
+    member_client.post(reverse("members:resign"), {})
+    member_client.post(reverse("members:resign"), {})
+    assert membership.changes.filter(action="members.membership.resignation_requested").count() == 1
+
+
+def test_an_applicant_has_nothing_to_resign(member_client, user):
+    membership = MembershipFactory(user=user)
+    response = member_client.post(reverse("members:resign"), {})
+    assert response["Location"] == reverse("members:dashboard")
+    assert Membership.objects.get(pk=membership.pk).resignation_requested_at is None
+
+
+def test_resigning_asks_anonymous_visitors_to_log_in(client, db):
+    response = client.post(reverse("members:resign"))
+    assert response["Location"].startswith(reverse("account_login"))
