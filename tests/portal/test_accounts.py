@@ -317,6 +317,14 @@ def test_a_bad_confirmation_link_renders_inside_the_site_layout(client):
     assert b'<header class="site-header">' in response.content
 
 
+def test_a_bad_password_reset_link_renders_inside_the_site_layout(client, user):
+    response = client.get(reverse("account_reset_password_from_key", kwargs={"uidb36": "zz", "key": "bad-key"}))
+
+    assert response.status_code == 200
+    assert response.context["token_fail"]
+    assert b'<header class="site-header">' in response.content
+
+
 @pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])
 def test_every_input_on_entrance_pages_has_a_label(client, name):
     page = scan(client.get(reverse(name)))
