@@ -1,5 +1,7 @@
 """Each role reaches what it must in the Wagtail admin, and nothing else."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -309,6 +311,14 @@ def test_submitted_norm_awaits_the_norm_committee(norm_in_moderation):
     assert list(task_state.task.specific.groups.values_list("name", flat=True)) == [roles.NORM_COMMITTEE]
 
 
+def test_norm_committee_reaches_the_submitted_norm_in_the_editor(client, norm_in_moderation):
+    client.force_login(staff_member(roles.NORM_COMMITTEE))
+
+    response = client.get(edit_url(norm_in_moderation))
+
+    assert response.status_code == 200
+
+
 def test_norm_committee_approval_publishes_the_norm(client, norm_in_moderation):
     task_state = norm_in_moderation.current_workflow_task_state
     client.force_login(staff_member(roles.NORM_COMMITTEE))
@@ -378,6 +388,16 @@ def test_sync_removes_permissions_granted_by_hand():
     call_command("sync_roles", verbosity=0)
 
     assert not editors.permissions.filter(codename="change_user").exists()
+
+
+def test_sync_roles_reports_what_it_removed():
+    editors = Group.objects.get(name=roles.EDITORS)
+    editors.permissions.add(Permission.objects.get(content_type__app_label="members", codename="change_user"))
+    output = StringIO()
+
+    call_command("sync_roles", stdout=output)
+
+    assert f"{roles.EDITORS}: - members.change_user" in output.getvalue()
 
 
 def test_sync_restores_a_deleted_group_with_its_page_permissions():
