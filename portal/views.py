@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
@@ -39,11 +41,14 @@ def robots_txt(request):
 @require_GET
 def search(request):
     query = (request.GET.get("q") or "").strip()[:200]
+    # Words only: quotes and operators would reach the full-text engine's own query
+    # syntax (an unclosed " makes SQLite's FTS fail), and visitors do not mean them.
+    words = " ".join(re.findall(r"\w+", query))
     results = None
-    if query:
+    if words:
         # Published, public pages in the reader's language; the tree's root (depth 1) is no page to show.
         pages = Page.objects.live().public().filter(locale=Locale.get_active(), depth__gt=1).specific()
-        paginator = Paginator(pages.search(query), SEARCH_RESULTS_PER_PAGE)
+        paginator = Paginator(pages.search(words), SEARCH_RESULTS_PER_PAGE)
         try:
             results = paginator.page(request.GET.get("page") or 1)
         except PageNotAnInteger:
