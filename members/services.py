@@ -355,6 +355,8 @@ def membership_resign(*, membership: Membership, actor, reason: str = "") -> Mem
     With Stripe, the subscription is first set to cancel at the period end there, so
     no further charge follows; only then is the resignation stored.
     """
+    # Decide on the stored state, not on whatever copy the caller holds.
+    membership = Membership.objects.select_related("plan", "user").get(pk=membership.pk)
     if membership.resignation_requested_at:
         return membership
     if membership.status not in ALLOWED["resign_request"]:

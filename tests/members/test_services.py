@@ -384,3 +384,26 @@ def test_ending_without_a_reason_is_refused(plan, staff):
 def test_ending_an_ended_membership_is_refused(plan, staff):
     with pytest.raises(DomainError):
         services.membership_end(membership=MembershipFactory(plan=plan, ended=True), actor=staff, reason="Again")
+
+
+# --- demo content ------------------------------------------------------------------
+
+
+def test_demo_members_reach_each_status_and_a_second_seed_adds_nothing():
+    import io
+
+    from members.demo import seed_members
+
+    seed_members(io.StringIO())
+    counts = (Membership.objects.count(), MembershipChange.objects.count(), Payment.objects.count())
+    seed_members(io.StringIO())
+    assert (Membership.objects.count(), MembershipChange.objects.count(), Payment.objects.count()) == counts
+    statuses = {m.user.email.split("@")[0]: (m.status, m.resignation_pending) for m in Membership.objects.select_related("user")}
+    assert statuses == {
+        "member": (Status.ACTIVE, False),
+        "applicant": (Status.APPLICANT, False),
+        "arrears": (Status.IN_ARREARS, False),
+        "lapsed": (Status.LAPSED, False),
+        "resigning": (Status.ACTIVE, True),
+    }
+    assert Payment.objects.get(membership__user__email__startswith="member@").has_receipt
