@@ -179,8 +179,20 @@ def _bring_to(demo: DemoMember, *, user, plan: MembershipPlan, secretariat) -> M
     membership.refresh_from_db()
     source = MembershipChange.Source
     if demo.status in ("in_arrears", "lapsed"):
+        # Demo only: move last year's payment back a year, so that the renewal is now due.
+        back = timedelta(days=365 if demo.status == "in_arrears" else 410)
+        payment = membership.payments.get()
+        Payment.objects.filter(pk=payment.pk).update(
+            period_start=payment.period_start - back, period_end=payment.period_end - back, paid_at=payment.paid_at - back
+        )
+        Membership.objects.filter(pk=membership.pk).update(
+            paid_until=membership.paid_until - back, member_since=membership.member_since - back
+        )
+        membership.refresh_from_db()
         services.membership_mark_in_arrears(
-            membership=membership, source=source.SECRETARIAT, actor=secretariat, reason="Demo: the bank transfer was reversed."
+            membership=membership,
+            reason="The paid period ended; the renewal is due.",
+            today=membership.paid_until + timedelta(days=1),
         )
     if demo.status == "lapsed":
         services.membership_lapse(membership=membership, reason="Demo: the grace period ended without payment.")
