@@ -77,11 +77,11 @@ def prepare(subscriptions: int) -> list[Membership]:
     users = User.objects.bulk_create(
         [User(email=f"{PREFIX}{i}@example.org", first_name="Bench", last_name=str(i)) for i in range(subscriptions)]
     )
-    now = timezone.now()
+    applied = timezone.now() - timedelta(days=5 * 365)  # before every event of the histories
     return Membership.objects.bulk_create(
         [
             Membership(
-                user=user, plan=plan, statutes_version="2026-01", privacy_version="2026-01", terms_accepted_at=now,
+                user=user, plan=plan, statutes_version="2026-01", privacy_version="2026-01", terms_accepted_at=applied,
                 stripe_customer_id=f"cus_{PREFIX}{i}",
             )
             for i, user in enumerate(users)
@@ -169,12 +169,20 @@ def history(index: int, customer: str, wanted: int, rng: random.Random) -> list[
 def build_events(memberships: list[Membership], total: int, seed: int) -> tuple[list[dict], list[dict]]:
     """(unique events in the order they happened, the delivery: shuffled with ~10% duplicates)."""
     rng = random.Random(seed)
-    unique_wanted = total - total // 10
+    unique_wanted = round(total / 1.1)  # so that ~10% of the delivery are duplicates
     per_sub = max(2, unique_wanted // len(memberships))
-    unique: list[dict] = []
-    for i, membership in enumerate(memberships):
-        unique += history(i, membership.stripe_customer_id, per_sub, rng)
-    unique = unique[:unique_wanted] if len(unique) > unique_wanted else unique
+    histories = [history(i, m.stripe_customer_id, per_sub * 2, rng) for i, m in enumerate(memberships)]
+    # Some histories end early (an ended subscription); the others make up the difference.
+    # Every history is cut to a prefix of itself, which is a history too.
+    cap = per_sub
+    while cap < max(map(len, histories)) and sum(min(len(h), cap) for h in histories) < unique_wanted:
+        cap += 1
+    extra = unique_wanted - sum(min(len(h), cap - 1) for h in histories)
+    unique = []
+    for h in histories:
+        take = cap if extra > 0 and len(h) >= cap else cap - 1
+        extra -= take == cap
+        unique += h[:take]
     unique.sort(key=lambda e: e["created"])
     delivery = unique + rng.choices(unique, k=max(0, total - len(unique)))
     rng.shuffle(delivery)

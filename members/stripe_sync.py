@@ -290,8 +290,14 @@ def _apply_checkout(membership: Membership, *, session: dict, at: datetime, subs
 
 def _apply_invoice(membership: Membership, *, invoice: dict, paid: bool, at: datetime) -> None:
     subscription_id = invoice_subscription_id(invoice)
-    if subscription_id and not membership.stripe_subscription_id:
+    if subscription_id and (
+        not membership.stripe_subscription_id
+        or (subscription_id != membership.stripe_subscription_id
+            and membership.stripe_subscription_status in ENDED_SUBSCRIPTION)
+    ):
+        # A first or a new subscription (after rejoining); its own snapshot tells its status.
         membership.stripe_subscription_id = subscription_id
+        membership.stripe_subscription_status = ""
     period = invoice_period(invoice)
     if period is None:
         return
@@ -404,7 +410,13 @@ def _derive(membership: Membership) -> None:
     unpaid = open_rows(Payment.Status.FAILED)
     clearing = open_rows(Payment.Status.PENDING)
     has_paid_or_clearing = any(status in (Payment.Status.PAID, Payment.Status.PENDING) for status, *_ in rows)
-    was_paid = current in Membership.MEMBER_STATUSES or (current == Status.APPLICANT and membership.paid_until)
+    # An applicant whose subscription ended was paid for it if the payment arrived after the end
+    # (out of order), not if they applied again after it ended.
+    was_paid = current in Membership.MEMBER_STATUSES or (
+        current == Status.APPLICANT
+        and membership.paid_until
+        and (membership.stripe_synced_at is None or membership.terms_accepted_at <= membership.stripe_synced_at)
+    )
 
     if membership.stripe_subscription_status in ENDED_SUBSCRIPTION:
         if was_paid:

@@ -42,8 +42,9 @@ def paid_event(membership, invoice_id="in_1", *, start=START, end=END, created=N
     return p.event(kind, obj, created=created or p.ts(start))
 
 
-def sub_event(membership, kind="customer.subscription.updated", *, created, start=START, end=END, **fields):
-    obj = p.subscription("sub_anna", customer=membership.stripe_customer_id, start=p.ts(start), end=p.ts(end), **fields)
+def sub_event(membership, kind="customer.subscription.updated", *, created, start=START, end=END, sub="sub_anna",
+              **fields):
+    obj = p.subscription(sub, customer=membership.stripe_customer_id, start=p.ts(start), end=p.ts(end), **fields)
     return p.event(kind, obj, created=created)
 
 
@@ -375,6 +376,55 @@ def test_payment_arriving_after_deletion_does_not_reactivate(client, webhook_set
     applicant = reload(applicant)
     assert applicant.status == Status.RESIGNED
     assert applicant.paid_until == END
+
+
+def test_renewal_snapshot_arriving_after_the_failure_gives_the_in_order_state(client, webhook_settings):
+    in_order, late = (MembershipFactory(stripe_customer_id=c) for c in ("cus_order", "cus_late"))
+    renewal_end = END + timedelta(days=365)
+
+    def events(membership):
+        sub = f"sub_{membership.pk}"
+        return [
+            paid_event(membership, f"in_1_{membership.pk}", sub=sub),
+            sub_event(membership, created=p.ts(END, 9), start=END, end=renewal_end, sub=sub,
+                      latest_invoice=f"in_2_{membership.pk}"),
+            paid_event(membership, f"in_2_{membership.pk}", start=END, end=renewal_end, paid=False, created=p.ts(END, 10),
+                       sub=sub),
+            sub_event(membership, created=p.ts(END, 11), start=END, end=renewal_end, status="past_due", sub=sub,
+                      latest_invoice=f"in_2_{membership.pk}"),
+        ]
+
+    for event in events(in_order):
+        p.post(client, event)
+    for event in reversed(events(late)):
+        p.post(client, event)
+
+    in_order, late = reload(in_order), reload(late)
+    assert late.status == in_order.status == Status.IN_ARREARS
+    assert late.paid_until == in_order.paid_until
+    assert late.grace_until == in_order.grace_until
+
+
+def test_payment_of_a_new_subscription_after_rejoining_activates(client, webhook_settings):
+    member = MembershipFactory(stripe_customer_id="cus_anna", stripe_subscription_id="sub_old",
+                               stripe_subscription_status="canceled", paid_until=START - timedelta(days=1),
+                               stripe_synced_at=timezone.now() - timedelta(days=30))
+
+    p.post(client, paid_event(member, "in_new", sub="sub_new"))
+
+    member = reload(member)
+    assert member.status == Status.ACTIVE
+    assert member.stripe_subscription_id == "sub_new"
+
+
+def test_late_event_of_an_ended_subscription_leaves_a_new_application_alone(client, webhook_settings):
+    member = MembershipFactory(stripe_customer_id="cus_anna", stripe_subscription_id="sub_anna",
+                               stripe_subscription_status="canceled", paid_until=END,
+                               stripe_synced_at=timezone.now() - timedelta(days=30))
+
+    p.post(client, paid_event(member, created=p.ts(START)))
+
+    assert reload(member).status == Status.APPLICANT
 
 
 def test_membership_ended_by_secretariat_keeps_its_status(client, webhook_settings):
