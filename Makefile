@@ -27,8 +27,8 @@ run: setup  ## set up, migrate, add demo content and start the portal with a tas
 	$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo "Portal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(RUN_ENV) $(PY) manage.py qcluster & \
+	@$(RUN_ENV) $(PY) manage.py qcluster & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup  ## set up and run the whole test suite (not the browser journey)
