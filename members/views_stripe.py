@@ -27,6 +27,14 @@ def _dashboard_url() -> str:
         return "/"
 
 
+def _pay_url() -> str:
+    """The payment step, to come back to when the member leaves Checkout."""
+    try:
+        return reverse("members:pay")
+    except NoReverseMatch:
+        return _dashboard_url()
+
+
 def _own_membership(request) -> Membership | None:
     return Membership.objects.select_related("plan", "user").filter(user=request.user).first()
 
@@ -51,7 +59,7 @@ def checkout_start(request):
         url = stripe_gateway.checkout_session_create(
             membership=membership,
             success_url=request.build_absolute_uri(reverse("members:checkout_return")) + "?session_id={CHECKOUT_SESSION_ID}",
-            cancel_url=request.build_absolute_uri(_dashboard_url()),
+            cancel_url=request.build_absolute_uri(_pay_url()),
         )
     except DomainError as error:
         messages.error(request, error.message)
