@@ -32,7 +32,6 @@ or a changed payment method) happens before the transaction opens.
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -42,8 +41,6 @@ from django.utils import timezone
 
 from members.models import Membership, MembershipChange, Payment, StripeEvent
 from members.services import GRACE_DAYS, _lock, _record
-
-logger = logging.getLogger(__name__)
 
 Status = Membership.Status
 Source = MembershipChange.Source
