@@ -162,3 +162,17 @@ def test_an_applicant_has_nothing_to_resign(member_client, user):
 def test_resigning_asks_anonymous_visitors_to_log_in(client, db):
     response = client.post(reverse("members:resign"))
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_stripe_member_can_open_the_billing_portal(member_client, user, settings):
+    settings.STRIPE_ENABLED = True
+    MembershipFactory(user=user, active=True, stripe=True)
+    content = page(member_client)
+    assert f'action="{reverse("members:billing_portal")}"' in content
+    assert "Visa •••• 4242" in content
+
+
+def test_a_hand_paid_member_gets_no_billing_portal_button(member_client, user, settings):
+    settings.STRIPE_ENABLED = True
+    MembershipFactory(user=user, active=True)
+    assert reverse("members:billing_portal") not in page(member_client)
