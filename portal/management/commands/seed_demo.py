@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "portal.demo.seed_site",
     "portal.demo.seed_users",
+    "members.demo.seed_members",
 ]
 
 
