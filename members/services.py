@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -72,7 +72,8 @@ def plan_period(*, plan: MembershipPlan, start: date) -> tuple[date, date]:
 
 
 def _lock(membership: Membership) -> Membership:
-    return Membership.objects.select_for_update().select_related("plan", "user").get(pk=membership.pk)
+    # Lock only the membership row: locking the joined plan would queue every member on it.
+    return Membership.objects.select_for_update(of=("self",)).select_related("plan", "user").get(pk=membership.pk)
 
 
 def _record(
@@ -206,6 +207,21 @@ def _next_receipt_number(year: int) -> str:
     return f"{prefix}{number:05d}"
 
 
+def _payment_save_with_receipt_number(payment: Payment, *, year: int, attempts: int = 5) -> None:
+    """Save with the next free receipt number. Two payments recorded at the same moment
+    for different members may pick the same number; the unique constraint stops the
+    second, which then takes the next one."""
+    for attempt in range(attempts):
+        payment.receipt_number = _next_receipt_number(year)
+        try:
+            with transaction.atomic():
+                payment.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+
+
 def _covered_period(membership: Membership, today: date) -> tuple[date, date]:
     """The next period to pay for: straight after the paid period, or from today.
 
@@ -286,11 +302,10 @@ def payment_record(
         period_end=period_end,
         paid_at=timezone.make_aware(datetime.combine(paid_on, datetime.min.time())),
         reference=reference,
-        receipt_number=_next_receipt_number(paid_on.year),
         recorded_by=actor,
     )
-    payment.full_clean()
-    payment.save()
+    payment.full_clean(exclude=["receipt_number"])
+    _payment_save_with_receipt_number(payment, year=paid_on.year)
     _activate_until(
         membership,
         paid_until=period_end,
