@@ -48,3 +48,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in dict(settings.LANGUAGES):
             user.language = language
         return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request):
+        # Stay in the language the person was using (an explicit ?next= still wins).
+        return _home_url()
+
+    def get_logout_redirect_url(self, request):
+        return _home_url()
+
+
+def _home_url() -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return "/" if language == settings.LANGUAGE_CODE else f"/{language}/"

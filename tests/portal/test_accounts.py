@@ -381,3 +381,22 @@ def test_account_pages_need_no_javascript_to_sign_in(client):
     form = re.search(r'<form method="post" action="(?P<action>[^"]+)"[^>]*class="account-form', html)
     assert form and form.group("action") == reverse("account_login")
     assert re.search(r'<button class="button" type="submit"', html)
+
+
+def test_login_in_english_returns_to_the_english_home_page(client, user):
+    response = client.post("/en/accounts/login/", {"login": user.email, "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+def test_logout_in_english_returns_to_the_english_home_page(client, user):
+    client.force_login(user)
+    response = client.post("/en/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+def test_login_in_dutch_returns_to_the_dutch_home_page(client, user):
+    response = client.post("/accounts/login/", {"login": user.email, "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
