@@ -111,3 +111,14 @@ def test_healthz_answers_503_when_the_database_does_not(client):
     assert response.status_code == 503
     assert response.json()["database"] == "down"
 
+
+
+def test_header_offers_joining_to_visitors_and_the_dashboard_to_members(client, user):
+    from django.urls import reverse
+
+    anonymous = client.get("/").content.decode()
+    assert f'href="{reverse("members:join")}"' in anonymous
+    assert f'href="{reverse("members:dashboard")}"' not in anonymous
+    client.force_login(user)
+    signed_in = client.get("/").content.decode()
+    assert f'href="{reverse("members:dashboard")}"' in signed_in
