@@ -81,7 +81,7 @@ def test_joining_saves_an_application_and_leads_to_payment(member_client, user, 
 def test_a_kvk_number_without_exactly_8_digits_is_refused_and_nothing_saved(member_client, user, plan, kvk):
     response = member_client.post(reverse("members:join"), form_data(plan, kvk_number=kvk))
     assert response.status_code == 200
-    assert "exactly 8 digits" in response.context["form"].errors["kvk_number"][0]
+    assert "precies 8 cijfers" in response.context["form"].errors["kvk_number"][0]
     assert not Membership.objects.filter(user=user).exists()
     assert not MemberProfile.objects.filter(user=user).exists()
 
@@ -129,7 +129,10 @@ def test_without_stripe_the_payment_step_gives_bank_transfer_details(member_clie
     association.save()
     membership = MembershipFactory(user=user, plan=plan)
     content = member_client.get(reverse("members:pay")).content.decode()
-    assert "Online payment is not configured" in content
+    assert translation.gettext(
+        "Online payment is not configured on this portal. Please pay by bank transfer; the secretariat records "
+        "your payment and your membership becomes active."
+    ) in content
     assert "NL91ABNA0417164300" in content
     assert "€ 302,50" in content
     assert f"Contributie {membership.pk} {user.get_full_name()}" in content

@@ -44,7 +44,7 @@ def test_an_unpaid_renewal_puts_a_hand_paid_membership_in_arrears():
     membership = reload(membership)
     assert membership.status == Status.IN_ARREARS
     assert membership.grace_until == TODAY + timedelta(days=services.GRACE_DAYS)
-    assert membership.changes.get().reason == "The paid period ended; the renewal is due."
+    assert membership.changes.get().reason == translation.gettext("The paid period ended; the renewal is due.")
 
 
 def test_a_membership_paid_through_today_stays_active():

@@ -138,7 +138,7 @@ def test_recorded_transfer_activates_an_applicant_for_the_plan_period(plan, staf
     change = changes(membership)[-1]
     assert (change.action, change.from_status, change.to_status) == ("members.membership.activated", Status.APPLICANT, Status.ACTIVE)
     assert (change.actor, change.source) == (staff, Source.SECRETARIAT)
-    assert "Bank transfer" in change.reason
+    assert str(Payment.Method.BANK_TRANSFER.label) in change.reason
 
 
 def test_receipt_numbers_count_up(plan, staff):
