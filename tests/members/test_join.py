@@ -11,12 +11,6 @@ from tests.members.factories import MembershipFactory, MembershipPlanFactory, Me
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _dutch():
-    # A request in English leaves English active in this thread; reverse() in Dutch.
-    with translation.override("nl"):
-        yield
-
 
 @pytest.fixture
 def plan():

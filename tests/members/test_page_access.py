@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from members.selectors import member_price_applies, user_is_active_member
 from portal.models import HomePage, NewsIndexPage, NewsPage, StandardPage
@@ -13,11 +12,6 @@ pytestmark = pytest.mark.django_db
 
 SECRET = "Only members read this paragraph."
 
-
-@pytest.fixture(autouse=True)
-def _dutch():
-    with translation.override("nl"):
-        yield
 
 
 def _publish(parent, page):

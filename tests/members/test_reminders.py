@@ -21,11 +21,6 @@ Status = Membership.Status
 TODAY = date(2030, 3, 10)
 
 
-@pytest.fixture(autouse=True)
-def _dutch():
-    with translation.override("nl"):
-        yield
-
 
 def run(today=TODAY):
     return services.memberships_daily_run(today=today)

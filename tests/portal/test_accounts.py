@@ -20,12 +20,6 @@ from tests.factories import UserFactory, verified_email
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _dutch_urls():
-    # reverse() follows the active language, which a request to /en/ leaves behind.
-    with translation.override("nl"):
-        yield
-
 PASSWORD = "correct horse battery"  # the factories' password
 NEW_PASSWORD = "Vlinder-Kaas-2027"
 

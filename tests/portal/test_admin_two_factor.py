@@ -7,7 +7,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from django.utils import translation
 
 from portal.middleware import ADMIN_NEXT_SESSION_KEY
 from tests.factories import UserFactory, totp_authenticator, verified_email
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"  # the factories' password
 
-
-@pytest.fixture(autouse=True)
-def _dutch_urls():
-    with translation.override("nl"):
-        yield
 
 
 def totp_code(secret: str) -> str:
