@@ -59,6 +59,16 @@ def test_join_shows_active_plans_with_their_price_incl_vat(member_client, plan):
     assert "Oud plan" not in content
 
 
+def test_each_plan_choice_is_labelled_with_its_price(member_client, plan):
+    import re
+
+    content = member_client.get(reverse("members:join")).content.decode()
+    radio = re.search(r'<input type="radio" name="plan" value="%d"[^>]*id="([^"]+)"' % plan.pk, content)
+    assert radio, "the plan is offered as a radio button"
+    label = re.search(r'<label for="%s">(.*?)</label>' % radio.group(1), content, re.S)
+    assert label and "Gewoon lid" in label.group(1) and "€ 302,50" in label.group(1)
+
+
 def test_joining_saves_an_application_and_leads_to_payment(member_client, user, plan):
     response = member_client.post(reverse("members:join"), form_data(plan))
     assert response.status_code == 302
