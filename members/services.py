@@ -23,13 +23,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members.models import Membership, MembershipChange, MembershipPlan, MemberProfile, Payment
+from members.models import Membership, MembershipChange, MembershipPlan, MemberProfile, Payment, ReceiptSequence
 from portal.exceptions import DomainError
 from portal.models import OutboundEmail
 
@@ -195,31 +195,24 @@ def membership_apply(
 
 
 def _next_receipt_number(year: int) -> str:
+    """Take the next receipt number of `year`, holding its sequence row until commit."""
     prefix = f"R{year}-"
-    # Called under the membership's row lock; the unique constraint guards the rest.
+    sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(
+        year=year, defaults={"last_number": _highest_receipt_number(prefix)}
+    )
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{prefix}{sequence.last_number:05d}"
+
+
+def _highest_receipt_number(prefix: str) -> int:
     last = (
         Payment.objects.filter(receipt_number__startswith=prefix)
         .order_by("-receipt_number")
         .values_list("receipt_number", flat=True)
         .first()
     )
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:05d}"
-
-
-def _payment_save_with_receipt_number(payment: Payment, *, year: int, attempts: int = 5) -> None:
-    """Save with the next free receipt number. Two payments recorded at the same moment
-    for different members may pick the same number; the unique constraint stops the
-    second, which then takes the next one."""
-    for attempt in range(attempts):
-        payment.receipt_number = _next_receipt_number(year)
-        try:
-            with transaction.atomic():
-                payment.save()
-            return
-        except IntegrityError:
-            if attempt == attempts - 1:
-                raise
+    return int(last.removeprefix(prefix)) if last else 0
 
 
 def _covered_period(membership: Membership, today: date) -> tuple[date, date]:
@@ -304,8 +297,9 @@ def payment_record(
         reference=reference,
         recorded_by=actor,
     )
-    payment.full_clean(exclude=["receipt_number"])
-    _payment_save_with_receipt_number(payment, year=paid_on.year)
+    payment.receipt_number = _next_receipt_number(paid_on.year)
+    payment.full_clean()
+    payment.save()
     _activate_until(
         membership,
         paid_until=period_end,

@@ -3,6 +3,7 @@ from members.models.dues import (  # noqa: F401
     MembershipChange,
     MembershipPlan,
     Payment,
+    ReceiptSequence,
     StripeEvent,
 )
 from members.models.profiles import MemberProfile  # noqa: F401

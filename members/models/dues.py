@@ -247,6 +247,21 @@ class Payment(models.Model):
         return bool(self.receipt_number) and self.status == self.Status.PAID
 
 
+class ReceiptSequence(models.Model):
+    """The last receipt number given out in a year. Its row is locked while a
+    number is taken, so numbers are consecutive and never given out twice."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("receipt number sequence")
+        verbose_name_plural = _("receipt number sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
 class StripeEvent(models.Model):
     """Each Stripe webhook event, stored once by its id."""
 
