@@ -86,6 +86,14 @@ def test_a_member_reads_the_whole_page(client, members_page, status):
     assert SECRET in response.content.decode()
 
 
+def test_the_full_members_page_is_never_kept_in_a_shared_cache(client, members_page):
+    client.force_login(MembershipFactory(active=True).user)
+    response = client.get(members_page.url)
+    assert SECRET in response.content.decode()
+    assert "private" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
 def test_a_members_only_news_item_shows_its_lead_to_others(client, members_news):
     content = client.get(members_news.url).content.decode()
     assert "A lead for all." in content
