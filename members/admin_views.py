@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "members.membership.in_arrears": gettext_lazy("Payment overdue"),
     "members.membership.lapsed": gettext_lazy("Lapsed"),
     "members.membership.resignation_requested": gettext_lazy("Resignation requested"),
+    "members.membership.resignation_withdrawn": gettext_lazy("Resignation withdrawn"),
     "members.membership.resigned": gettext_lazy("Resigned"),
     "members.membership.ended": gettext_lazy("Ended by the secretariat"),
     "members.membership.reminder_sent": gettext_lazy("Reminder sent"),

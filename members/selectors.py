@@ -13,6 +13,7 @@ CHANGE_LABELS = {
     "members.membership.in_arrears": _("Payment overdue; grace period started"),
     "members.membership.lapsed": _("Membership lapsed"),
     "members.membership.resignation_requested": _("Resignation received"),
+    "members.membership.resignation_withdrawn": _("Resignation withdrawn"),
     "members.membership.resigned": _("Resignation took effect"),
     "members.membership.ended": _("Membership ended by the secretariat"),
 }

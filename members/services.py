@@ -397,6 +397,48 @@ def _resignation_store(*, membership: Membership, actor, reason: str) -> Members
     return membership
 
 
+def membership_resignation_withdraw(*, membership: Membership, actor) -> Membership:
+    """The member takes back a resignation before it takes effect; the membership
+    continues and (with Stripe) renews again. Stripe is told first."""
+    membership = Membership.objects.select_related("plan", "user").get(pk=membership.pk)
+    if not membership.resignation_requested_at:
+        return membership
+    if membership.status not in Membership.MEMBER_STATUSES:
+        raise DomainError(_("This resignation has already taken effect; apply again to rejoin."))
+    stripe_told = False
+    if membership.uses_stripe and settings.STRIPE_ENABLED:
+        from members import stripe_gateway
+
+        stripe_gateway.subscription_resume(membership=membership)
+        stripe_told = True
+    return _resignation_withdrawal_store(membership=membership, actor=actor, stripe_told=stripe_told)
+
+
+@transaction.atomic
+def _resignation_withdrawal_store(*, membership: Membership, actor, stripe_told: bool) -> Membership:
+    membership = _lock(membership)
+    if not membership.resignation_requested_at:
+        return membership
+    if membership.status not in Membership.MEMBER_STATUSES:
+        raise DomainError(_("This resignation has already taken effect; apply again to rejoin."))
+    membership.resignation_requested_at = None
+    fields = ["resignation_requested_at", "updated_at"]
+    if stripe_told:
+        # The subscription's state is known as of now: an older snapshot of it
+        # (still cancelling) that Stripe delivers late must not bring the resignation back.
+        membership.stripe_synced_at = timezone.now()
+        fields.append("stripe_synced_at")
+    membership.save(update_fields=fields)
+    _record(
+        membership,
+        action="members.membership.resignation_withdrawn",
+        from_status=membership.status,
+        actor=actor,
+        source=Source.MEMBER if actor == membership.user else Source.SECRETARIAT,
+    )
+    return membership
+
+
 @transaction.atomic
 def membership_resignation_complete(
     *, membership: Membership, actor=None, source: str = Source.SYSTEM, today: date | None = None

@@ -121,6 +121,16 @@ def subscription_cancel_at_period_end(*, membership: Membership) -> None:
         raise _unavailable(error) from error
 
 
+def subscription_resume(*, membership: Membership) -> None:
+    """Take back a cancellation at period end: the subscription renews again."""
+    if not membership.stripe_subscription_id:
+        return
+    try:
+        client().v1.subscriptions.update(membership.stripe_subscription_id, params={"cancel_at_period_end": False})
+    except stripe.StripeError as error:
+        raise _unavailable(error) from error
+
+
 def subscription_retrieve(*, subscription_id: str) -> dict:
     """The subscription as Stripe has it now, with its default payment method expanded."""
     subscription = client().v1.subscriptions.retrieve(

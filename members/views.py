@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors, services
 from members.forms import PROFILE_FIELDS, JoinForm, ResignForm
@@ -147,6 +147,22 @@ def resign(request):
         })
         return redirect("members:dashboard")
     return render(request, "members/resign.html", {"membership": membership, "form": form})
+
+
+@login_required
+@require_POST
+def resign_withdraw(request):
+    """Take back a resignation before it takes effect."""
+    membership = selectors.membership_for_user(user=request.user)
+    if membership is None:
+        return redirect("members:dashboard")
+    try:
+        services.membership_resignation_withdraw(membership=membership, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your resignation is withdrawn. Your membership continues."))
+    return redirect("members:dashboard")
 
 
 @require_http_methods(["GET", "POST"])

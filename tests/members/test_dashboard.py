@@ -75,7 +75,28 @@ def test_a_pending_resignation_shows_the_end_date(member_client, user):
     services.membership_resign(membership=membership, actor=user)
     content = page(member_client, "en")
     assert "ends on 31 January 2031" in content
-    assert reverse("members:resign") not in content
+    assert f'href="{reverse("members:resign")}"' not in content
+
+
+def test_a_member_withdraws_a_pending_resignation_from_the_dashboard(member_client, user):
+    membership = MembershipFactory(user=user, active=True, paid_until=date(2031, 1, 31))
+    services.membership_resign(membership=membership, actor=user)
+    assert reverse("members:resign_withdraw") in page(member_client)
+
+    response = member_client.post(reverse("members:resign_withdraw"))
+
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.resignation_requested_at is None
+    assert f'href="{reverse("members:resign")}"' in page(member_client)
+
+
+def test_withdrawing_needs_a_post(member_client, user):
+    membership = MembershipFactory(user=user, active=True)
+    services.membership_resign(membership=membership, actor=user)
+    assert member_client.get(reverse("members:resign_withdraw")).status_code == 405
+    membership.refresh_from_db()
+    assert membership.resignation_requested_at is not None
 
 
 def test_payments_list_links_receipts_of_hand_recorded_payments_only(member_client, user):

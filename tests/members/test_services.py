@@ -305,6 +305,32 @@ def test_resigning_twice_records_once(plan):
     assert membership.changes.filter(action="members.membership.resignation_requested").count() == 1
 
 
+def test_withdrawing_a_resignation_keeps_the_membership_going(plan):
+    membership = MembershipFactory(plan=plan, active=True)
+    services.membership_resign(membership=membership, actor=membership.user)
+    services.membership_resignation_withdraw(membership=membership, actor=membership.user)
+    membership.refresh_from_db()
+    assert membership.status == Status.ACTIVE
+    assert not membership.resignation_pending
+    change = changes(membership)[-1]
+    assert (change.action, change.actor, change.source) == (
+        "members.membership.resignation_withdrawn", membership.user, Source.MEMBER
+    )
+    # Repeating it changes nothing, and a later daily run does not end the membership.
+    services.membership_resignation_withdraw(membership=membership, actor=membership.user)
+    assert membership.changes.filter(action="members.membership.resignation_withdrawn").count() == 1
+
+
+def test_a_resignation_that_took_effect_cannot_be_withdrawn(plan):
+    membership = MembershipFactory(plan=plan, resigned=True)
+    membership.resignation_requested_at = timezone.now()
+    membership.save(update_fields=["resignation_requested_at"])
+    with pytest.raises(DomainError):
+        services.membership_resignation_withdraw(membership=membership, actor=membership.user)
+    membership.refresh_from_db()
+    assert membership.status == Status.RESIGNED
+
+
 def test_resignation_by_the_secretariat_is_recorded_as_such(plan, staff):
     membership = MembershipFactory(plan=plan, active=True)
     services.membership_resign(membership=membership, actor=staff, reason="By letter")

@@ -235,3 +235,67 @@ def test_resigning_when_stripe_fails_stores_no_resignation(stripe_api):
     member.refresh_from_db()
     assert member.resignation_requested_at is None
 
+
+
+def test_withdrawing_a_resignation_lets_the_subscription_renew_at_stripe(stripe_api):
+    from members.services import membership_resignation_withdraw
+
+    member = MembershipFactory(active=True, stripe=True)
+    stripe_api.subscriptions[member.stripe_subscription_id] = {
+        "id": member.stripe_subscription_id, "object": "subscription", "status": "active",
+    }
+    membership_resign(membership=member, actor=member.user)
+
+    membership_resignation_withdraw(membership=member, actor=member.user)
+
+    call = stripe_api.last("POST", f"/v1/subscriptions/{member.stripe_subscription_id}")
+    assert call.params == {"cancel_at_period_end": "false"}
+    member.refresh_from_db()
+    assert member.resignation_requested_at is None
+    assert member.changes.filter(action="members.membership.resignation_withdrawn", source="member").count() == 1
+
+
+def test_a_late_cancelling_snapshot_does_not_bring_a_withdrawn_resignation_back(stripe_api, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from members.services import membership_resignation_withdraw
+    from tests.members import stripe_payloads as p
+
+    member = MembershipFactory(active=True, stripe=True)
+    stripe_api.subscriptions[member.stripe_subscription_id] = {
+        "id": member.stripe_subscription_id, "object": "subscription", "status": "active",
+    }
+    membership_resign(membership=member, actor=member.user)
+    membership_resignation_withdraw(membership=member, actor=member.user)
+    # Stripe's event for the cancellation, created before the withdrawal, arrives only now.
+    today = timezone.localdate()
+    snapshot = p.subscription(
+        member.stripe_subscription_id, customer=member.stripe_customer_id, start=p.ts(today - timedelta(days=30)),
+        end=p.ts(today + timedelta(days=335)), cancel_at_period_end=True,
+    )
+    created = int((timezone.now() - timedelta(minutes=5)).timestamp())
+    response = p.post(client, p.event("customer.subscription.updated", snapshot, created=created))
+
+    assert response.status_code == 200
+    member.refresh_from_db()
+    assert member.resignation_requested_at is None
+
+
+def test_withdrawing_when_stripe_fails_keeps_the_resignation(stripe_api):
+    from members.services import membership_resignation_withdraw
+    from portal.exceptions import DomainError
+
+    member = MembershipFactory(active=True, stripe=True)
+    stripe_api.subscriptions[member.stripe_subscription_id] = {
+        "id": member.stripe_subscription_id, "object": "subscription", "status": "active",
+    }
+    membership_resign(membership=member, actor=member.user)
+    stripe_api.fail_with = 500
+
+    with pytest.raises(DomainError):
+        membership_resignation_withdraw(membership=member, actor=member.user)
+
+    member.refresh_from_db()
+    assert member.resignation_requested_at is not None
