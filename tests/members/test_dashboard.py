@@ -191,3 +191,26 @@ def test_a_hand_paid_member_gets_no_billing_portal_button(member_client, user, s
     settings.STRIPE_ENABLED = True
     MembershipFactory(user=user, active=True)
     assert reverse("members:billing_portal") not in page(member_client)
+
+
+def test_dashboard_costs_the_same_with_10_members_as_with_1000(member_client, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.members.test_admin_queries import add_members
+
+    membership = MembershipFactory(user=user, active=True)
+    _fill(membership, 3)
+    plans = [membership.plan]
+
+    def measured() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert member_client.get(reverse("members:dashboard")).status_code == 200
+        return len(queries)
+
+    add_members(10, plans)
+    member_client.get(reverse("members:dashboard"))  # warm the site and settings caches
+    with_10 = measured()
+    add_members(990, plans, start=10)
+    with_1000 = measured()
+    assert with_10 == with_1000 <= QUERY_BUDGET
