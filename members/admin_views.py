@@ -245,7 +245,7 @@ class MembershipIndexView(generic.IndexView):
             StatusTagColumn(
                 "status",
                 label=_("Status"),
-                accessor="get_status_display",
+                accessor="status_summary",
                 sort_key="status",
                 primary=lambda membership: membership.is_member,
             ),

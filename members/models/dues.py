@@ -159,6 +159,17 @@ class Membership(models.Model):
         return self.resignation_requested_at is not None and self.status in self.MEMBER_STATUSES
 
     @property
+    def status_summary(self) -> str:
+        """The status as the secretariat reads it in lists: with a pending payment or resignation."""
+        from django.utils.translation import gettext
+
+        if self.resignation_pending:
+            return gettext("%(status)s, resignation received") % {"status": self.get_status_display()}
+        if self.status == self.Status.ACTIVE and self.payment_pending:
+            return gettext("%(status)s, payment processing") % {"status": self.get_status_display()}
+        return self.get_status_display()
+
+    @property
     def uses_stripe(self) -> bool:
         return bool(self.stripe_subscription_id)
 

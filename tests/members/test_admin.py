@@ -107,6 +107,27 @@ def test_secretariat_sees_each_member_with_email_status_plan_paid_until_and_city
         assert value in row
 
 
+def test_member_list_shows_a_pending_resignation_and_a_clearing_payment(client, secretariat):
+    from django.utils import timezone
+
+    leaving = member("Anna", "de Vries", active=True)
+    leaving.resignation_requested_at = timezone.now()
+    leaving.save(update_fields=["resignation_requested_at"])
+    clearing = member("Bert", "Jansen", active=True)
+    clearing.payment_pending = True
+    clearing.save(update_fields=["payment_pending"])
+
+    html = client.get(LIST_URL).content.decode()
+
+    def row(name):
+        part = html[html.index(name):]
+        return part[: part.index("</tr>")]
+
+    # The admin speaks the secretariat user's language (English in these tests).
+    assert "Active, resignation received" in row("Anna de Vries")
+    assert "Active, payment processing" in row("Bert Jansen")
+
+
 def test_status_filter_lists_only_members_with_that_status(client, secretariat):
     member("Anna", "Actief", active=True)
     member("Bert", "Achterstand", in_arrears=True)
