@@ -30,25 +30,12 @@ from wagtail.admin.widgets.button import HeaderButton
 from members import services
 from members.admin_forms import EndMembershipForm, RecordPaymentForm, SendReminderForm
 from members.models import MemberProfile, Membership, MembershipChange, Payment
+from members.selectors import change_label
 from portal.exceptions import DomainError
 from portal.mail import email_render_and_queue
 from portal.models import AssociationSettings, OutboundEmail
 
 Status = Membership.Status
-
-# Readable names for the actions recorded in MembershipChange.action.
-ACTION_LABELS = {
-    "members.membership.applied": gettext_lazy("Applied"),
-    "members.membership.activated": gettext_lazy("Activated"),
-    "members.membership.renewed": gettext_lazy("Renewed"),
-    "members.membership.in_arrears": gettext_lazy("Payment overdue"),
-    "members.membership.lapsed": gettext_lazy("Lapsed"),
-    "members.membership.resignation_requested": gettext_lazy("Resignation requested"),
-    "members.membership.resignation_withdrawn": gettext_lazy("Resignation withdrawn"),
-    "members.membership.resigned": gettext_lazy("Resigned"),
-    "members.membership.ended": gettext_lazy("Ended by the secretariat"),
-    "members.membership.reminder_sent": gettext_lazy("Reminder sent"),
-}
 
 # Statuses in which a reminder makes sense: something is (or will be) due.
 REMINDER_STATUSES = (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS, Status.LAPSED)
@@ -311,7 +298,7 @@ class MembershipInspectView(generic.InspectView):
         context["member"] = membership.user
         context["profile"] = _profile(membership)
         context["changes"] = [
-            {"change": change, "label": ACTION_LABELS.get(change.action, change.action)}
+            {"change": change, "label": change_label(change)}
             for change in membership.changes.select_related("actor")
         ]
         context["payments"] = list(membership.payments.select_related("plan", "recorded_by"))

@@ -16,6 +16,7 @@ CHANGE_LABELS = {
     "members.membership.resignation_withdrawn": _("Resignation withdrawn"),
     "members.membership.resigned": _("Resignation took effect"),
     "members.membership.ended": _("Membership ended by the secretariat"),
+    "members.membership.reminder_sent": _("Reminder sent"),
 }
 
 

@@ -245,7 +245,7 @@ def test_detail_shows_profile_status_history_and_payments(client, secretariat):
     assert response.status_code == 200
     assert "anna@example.org" in html and "Utrecht" in html and membership.user.member_profile.kvk_number in html
     history = html[html.index('id="membership-history"') :]
-    assert "Activated" in history and "Paid by transfer" in history
+    assert "Membership activated" in history and "Paid by transfer" in history
     payments = html[html.index('id="membership-payments"') :]
     assert "R2026-00042" in payments and "Contributie Anna" in payments
 
