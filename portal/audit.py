@@ -1,0 +1,93 @@
+"""One audit log for the whole portal.
+
+Every service that changes state calls `log_action()` once per change, in the
+style of pretix's `LoggedModel.log_action`: who, when, a dotted action name such
+as ``members.membership.ended``, the object, and structured data. The entries
+are Wagtail's own `ModelLogEntry` rows, so the admin shows them per object
+(History) and site-wide (Reports › Site history), and nobody can edit them
+there.
+
+Nothing translated is stored. Each app registers its actions with a label and a
+`LogFormatter` in its ``wagtail_hooks.py`` (``register_log_actions`` hook), and
+screens render an entry from its action and data in the reader's language
+(`entry_message()`).
+
+An action that is not registered is refused with `ValueError`, so a typo can
+never write an entry nobody can read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail.log_actions import LogFormatter
+from wagtail.log_actions import registry as log_registry
+from wagtail.models import ModelLogEntry
+
+__all__ = ["LogFormatter", "Source", "entries_for", "entry_message", "log_action", "log_registry"]
+
+
+class Source(models.TextChoices):
+    """Who caused a change, when no signed-in person did (or as well)."""
+
+    MEMBER = "member", _("Member")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    BODY = "body", _("Certification body")
+    STRIPE = "stripe", pgettext_lazy("source of a change", "Stripe")
+    SYSTEM = "system", _("System")
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """Data as JSON would store it (dates as ISO strings, Decimals as strings), so
+    what a formatter reads is the same before and after a round trip."""
+    import json
+
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def log_action(
+    instance: models.Model,
+    action: str,
+    *,
+    actor=None,
+    source: str = Source.SYSTEM,
+    data: dict[str, Any] | None = None,
+    timestamp=None,
+) -> ModelLogEntry:
+    """Write one audit entry for `instance`.
+
+    `actor` is the signed-in person who made the change (or None for Stripe, the
+    daily run, ...); `source` says on whose behalf; `data` holds what a reader
+    needs to understand the change later (statuses, amounts, dates, a reason a
+    person typed). Call it inside the transaction that makes the change, so an
+    entry exists exactly when the change does.
+    """
+    if not log_registry.action_exists(action):
+        raise ValueError(f"Audit action {action!r} is not registered (register_log_actions hook).")
+    payload = {"source": str(source), **_plain(data or {})}
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return ModelLogEntry.objects.log_action(
+        instance,
+        action,
+        user=user,
+        data=payload,
+        timestamp=timestamp or timezone.now(),
+    )
+
+
+def entries_for(instance: models.Model):
+    """The audit entries of one object, newest first, with the acting user loaded."""
+    return ModelLogEntry.objects.for_instance(instance).select_related("user").order_by("-timestamp", "-id")
+
+
+def entry_message(entry) -> str:
+    """An entry in the active language, rendered from its action and data."""
+    formatter = log_registry.get_formatter(entry)
+    if formatter is None:
+        return entry.action
+    return str(formatter.format_message(entry))
