@@ -40,7 +40,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from members.models import Membership, MembershipChange, Payment, StripeEvent
-from members.services import GRACE_DAYS, _lock, _record
+from members.services.membership import GRACE_DAYS, _lock, _record
 
 Status = Membership.Status
 Source = MembershipChange.Source

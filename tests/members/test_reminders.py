@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members import services, tasks
+from members import tasks
+from members.services import membership as services
 from members.models import Membership
 from portal.models import OutboundEmail
 from tests.factories import UserFactory
