@@ -9,4 +9,5 @@ class MembersConfig(AppConfig):
     def ready(self):
         # The members-only page hook (Wagtail's before_serve_page).
         from members import page_access  # noqa: F401
+        from members.credentials import checks  # noqa: F401  (the signing key system check)
 

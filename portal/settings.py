@@ -271,6 +271,16 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env("STRIPE_API_BASE")  # a local stand-in for Stripe's API in tests
 STRIPE_ENABLED = bool(STRIPE_SECRET_KEY)
 
+# --- Signed credentials (members/credentials/keys.py) ---------------------------
+# The association's Ed25519 key (private JWK as JSON, or PEM) signs certificates'
+# credentials and status lists; retired public keys stay published so older
+# credentials still verify. Without a key, DEBUG and tests use a development key
+# kept in var/; production refuses to start (system check members.E001).
+CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY")
+CREDENTIAL_RETIRED_KEYS = env("CREDENTIAL_RETIRED_KEYS")  # a JWK, a list of JWKs or a JWKS
+CREDENTIAL_ISSUER_DID = env("CREDENTIAL_ISSUER_DID")  # default: did:web:<host of BASE_URL>
+CREDENTIAL_DEV_KEY_FILE = BASE_DIR / "var" / "credential-dev-key.json"
+
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "RQIM-portaal")
 WAGTAILADMIN_BASE_URL = BASE_URL

@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("", include("members.credentials.urls")),  # /.well-known/jwks.json, /.well-known/did.json
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
     # Staff sign in through the site's own login (with two-factor), never Wagtail's form.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),

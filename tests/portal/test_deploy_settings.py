@@ -6,13 +6,17 @@ Each test starts manage.py in a fresh process, because the settings of this
 process are the test settings.
 """
 
+import json
 import os
 import secrets
 import subprocess
 import sys
 
 from django.conf import settings
+from joserfc.jwk import OKPKey
 
+# The association's credential signing key (members/credentials/keys.py), a fresh one per run.
+CREDENTIAL_KEY = json.dumps(OKPKey.generate_key("Ed25519", private=True).as_dict(private=True))
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "PORTAL_TESTING": "0",
@@ -36,7 +40,8 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_deploy_check_reports_no_warning_with_production_values():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV, SECRET_KEY=secrets.token_urlsafe(50)
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV, SECRET_KEY=secrets.token_urlsafe(50),
+        CREDENTIAL_SIGNING_KEY=CREDENTIAL_KEY,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
