@@ -94,7 +94,7 @@ def certificate_pdf(data: CertificatePdfData, language: str | None = None) -> by
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         html = render_to_string("members/certificate.html", certificate_context(data, language))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html).write_pdf()  # everything is inline: nothing is fetched
 
 
 def certificate_filename(data: CertificatePdfData, language: str) -> str:

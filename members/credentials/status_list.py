@@ -29,6 +29,7 @@ import base64
 import gzip
 import secrets
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from django.conf import settings
@@ -65,6 +66,29 @@ def status_entry(*, list_id: str | int, index: int, purpose: str) -> dict:
         "statusListIndex": str(index),
         "statusListCredential": url,
     }
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    purpose: str
+    list_id: str
+    index: int
+
+
+def status_entries_of(credential: dict) -> list[StatusEntry]:
+    """The portal's status entries in a (verified) credential, for ``POST /api/v1/verify``:
+    which bit of which list to look up. Entries pointing elsewhere are left out."""
+    prefix = status_list_url("")
+    statuses = credential.get("credentialStatus") or []
+    entries = []
+    for status in statuses if isinstance(statuses, list) else [statuses]:
+        if not isinstance(status, dict) or status.get("type") != "BitstringStatusListEntry":
+            continue
+        url, purpose = str(status.get("statusListCredential", "")), status.get("statusPurpose")
+        index = str(status.get("statusListIndex", ""))
+        if url.startswith(prefix) and purpose in PURPOSES and index.isdigit() and int(index) < LIST_LENGTH:
+            entries.append(StatusEntry(purpose=purpose, list_id=url[len(prefix) :], index=int(index)))
+    return entries
 
 
 def random_free_index(*, used: Collection[int], length: int = LIST_LENGTH) -> int:

@@ -98,15 +98,16 @@ def verification_url(number: str) -> str:
 
 def association_name() -> str:
     """The association's name from the site settings, or the site name when there are none."""
+    from django.db import DatabaseError
+    from wagtail.models import Site
+
+    from portal.models import AssociationSettings
+
     try:
-        from wagtail.models import Site
-
-        from portal.models import AssociationSettings
-
         site = Site.objects.filter(is_default_site=True).first()
         if site:
             return AssociationSettings.for_site(site).name
-    except Exception:  # no database (e.g. during checks): fall back on the site name
+    except DatabaseError:  # not migrated yet: fall back on the site name
         pass
     return settings.WAGTAIL_SITE_NAME
 

@@ -5,6 +5,9 @@ import gzip
 
 import jwt as pyjwt
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from members.credentials.status_list import (
     LIST_LENGTH,
@@ -24,6 +27,12 @@ def test_list_decodes_to_the_bits_that_were_set():
     encoded = encode_bitstring({0, 7, 8, 4242, LIST_LENGTH - 1})
 
     assert set_indexes_of(encoded) == {0, 7, 8, 4242, LIST_LENGTH - 1}
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(st.sets(st.integers(min_value=0, max_value=LIST_LENGTH - 1), max_size=64))
+def test_any_set_of_indexes_survives_encoding(indexes):
+    assert set_indexes_of(encode_bitstring(indexes)) == indexes
 
 
 def test_list_has_at_least_131072_entries():
@@ -104,3 +113,51 @@ def test_status_list_verifies_against_published_jwks_with_pyjwt(client, signing_
 def test_unknown_purpose_is_refused(signing_key):
     with pytest.raises(ValueError):
         status_list_build(list_id="1", purpose="message", set_indexes=set())
+
+
+def test_status_entries_of_a_credential_name_list_and_bit(credential_data):
+    from members.credentials.status_list import StatusEntry, status_entries_of
+    from members.credentials.vc import credential_build
+
+    entries = status_entries_of(credential_build(credential_data))
+
+    assert entries == [StatusEntry("suspension", "1", 4242), StatusEntry("revocation", "2", 117_001)]
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        {"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "5",
+         "statusListCredential": "https://elsewhere.example/api/v1/status-lists/1"},
+        {"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "-5",
+         "statusListCredential": "https://portal.example.nl/api/v1/status-lists/1"},
+        {"type": "BitstringStatusListEntry", "statusPurpose": "message", "statusListIndex": "5",
+         "statusListCredential": "https://portal.example.nl/api/v1/status-lists/1"},
+        {"type": "StatusList2021Entry"},
+        "nonsense",
+    ],
+)
+def test_foreign_or_malformed_status_entries_are_left_out(signing_key, status):
+    from members.credentials.status_list import status_entries_of
+
+    assert status_entries_of({"credentialStatus": [status]}) == []
+
+
+def test_vc_jwt_response_for_a_status_list_is_cacheable_a_few_minutes(signing_key):
+    from members.credentials.status_list import TTL_SECONDS
+    from members.credentials.views import vc_jwt_response
+
+    response = vc_jwt_response(status_list_credential(list_id="1", purpose="suspension", set_indexes=()), max_age=TTL_SECONDS)
+
+    assert response["Content-Type"] == "application/vc+jwt"
+    assert "max-age=300" in response["Cache-Control"]
+
+
+def test_vc_jwt_response_for_a_credential_is_a_download_not_cached(credential_data):
+    from members.credentials.vc import credential_issue
+    from members.credentials.views import vc_jwt_response
+
+    response = vc_jwt_response(credential_issue(credential_data), filename="RQIM-2026-00123-7.jwt")
+
+    assert response["Content-Disposition"] == 'attachment; filename="RQIM-2026-00123-7.jwt"'
+    assert "no-store" in response["Cache-Control"]
