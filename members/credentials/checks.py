@@ -6,7 +6,7 @@ and ``portal/wsgi.py`` runs the ``credentials`` checks before serving.
 """
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from members.credentials.keys import KeyConfigurationError, development_keys_allowed, key_ring
 
@@ -29,6 +29,21 @@ def signing_key_check(app_configs=None, **kwargs):
     except KeyConfigurationError as error:
         return [Error(str(error), hint="See .env.example for the expected forms.", id="members.E002")]
     return []
+
+
+@register(TAG, deploy=True)
+def issuer_did_check(app_configs=None, **kwargs):
+    """did:web resolves over HTTPS only: a derived DID needs an https BASE_URL."""
+    if getattr(settings, "CREDENTIAL_ISSUER_DID", None) or settings.BASE_URL.startswith("https://"):
+        return []
+    return [
+        Warning(
+            f"The issuer's did:web is derived from BASE_URL {settings.BASE_URL!r}, which is not https.",
+            hint="Set BASE_URL to the portal's public https address (or CREDENTIAL_ISSUER_DID): "
+            "verifiers resolve the issuer's keys at <host>/.well-known/did.json over HTTPS.",
+            id="members.W001",
+        )
+    ]
 
 
 def raise_on_key_errors() -> None:

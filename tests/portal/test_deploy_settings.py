@@ -41,7 +41,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 def test_deploy_check_reports_no_warning_with_production_values():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV, SECRET_KEY=secrets.token_urlsafe(50),
-        CREDENTIAL_SIGNING_KEY=CREDENTIAL_KEY,
+        CREDENTIAL_SIGNING_KEY=CREDENTIAL_KEY, BASE_URL="https://portal.example.nl",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

@@ -7,10 +7,24 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from joserfc.jwk import OKPKey
 
-from members.credentials.checks import raise_on_key_errors, signing_key_check
+from members.credentials.checks import issuer_did_check, raise_on_key_errors, signing_key_check
 from members.credentials.keys import did_web_from_url, key_ring
 from tests.members.credentials.conftest import new_private_jwk
 from tests.portal.test_deploy_settings import PRODUCTION_ENV, manage
+
+
+def manage_python(code: str, **env: str):
+    """`code` in a fresh Python process with only `env`, as a server starts."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    base = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -36,6 +50,22 @@ def test_deploy_check_without_a_key_stops_on_members_e001():
 
     assert result.returncode != 0
     assert "members.E001" in result.stderr + result.stdout
+
+
+def test_wsgi_start_without_a_key_fails():
+    result = manage_python("import portal.wsgi", **PRODUCTION_ENV, SECRET_KEY=secrets.token_urlsafe(50))
+
+    assert result.returncode != 0
+    assert "members.E001" in result.stderr
+
+
+def test_issuer_did_over_plain_http_is_a_deploy_warning(settings):
+    settings.BASE_URL = "http://portal.example.nl"
+    settings.CREDENTIAL_ISSUER_DID = None
+
+    assert [warning.id for warning in issuer_did_check()] == ["members.W001"]
+    settings.BASE_URL = "https://portal.example.nl"
+    assert issuer_did_check() == []
 
 
 def test_unreadable_key_fails_the_system_check(production):
