@@ -154,3 +154,23 @@ def test_retired_keys_stay_published_in_jwks_and_did_document(client, settings, 
 def test_key_addresses_are_outside_the_language_prefix(client, signing_key):
     assert client.get("/.well-known/did.json").status_code == 200
     assert client.get("/en/.well-known/did.json").status_code == 404
+
+
+def test_rotation_with_the_command_keeps_old_credentials_verifying(settings, credential_data):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from members.credentials.vc import credential_issue, verify
+
+    old_token = credential_issue(credential_data)
+    retired, new_key = StringIO(), StringIO()
+    call_command("credential_key", "retire", stdout=retired)
+    call_command("credential_key", "generate", stdout=new_key, stderr=StringIO())
+
+    settings.CREDENTIAL_RETIRED_KEYS = retired.getvalue()
+    settings.CREDENTIAL_SIGNING_KEY = new_key.getvalue()
+
+    assert verify(old_token)["credentialSubject"]["licenseNumber"] == credential_data.number
+    assert key_ring().signing_kid != json.loads(retired.getvalue())[0]["kid"]
+    assert all("d" not in key for key in json.loads(retired.getvalue()))
