@@ -72,13 +72,25 @@ def _association_name() -> str:
     return association_name()
 
 
+def _size(text: str, limits: tuple[int, int]) -> str:
+    """A type size class so that long names keep to the lines the layout has for them."""
+    return "large" if len(text) <= limits[0] else "medium" if len(text) <= limits[1] else "small"
+
+
 def certificate_context(data: CertificatePdfData, language: str) -> dict:
     url = data.verification_url or verification_url(data.number)
+    level_name = data.level_name_nl if language == "nl" else data.level_name_en
+    association_name = data.association_name or _association_name()
     return {
         "certificate": data,
         "language": language,
-        "association_name": data.association_name or _association_name(),
-        "level_name": data.level_name_nl if language == "nl" else data.level_name_en,
+        "association_name": association_name,
+        "level_name": level_name,
+        "sizes": {
+            "holder": _size(data.holder_name, (30, 48)),
+            "level": _size(level_name, (32, 56)),
+            "issuer": _size(association_name, (40, 64)),
+        },
         "issued_on": data.issued_on or data.valid_from,
         "verification_url": url,
         "verification_url_display": url.split("://", 1)[-1],

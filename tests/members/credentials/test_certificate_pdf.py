@@ -109,3 +109,13 @@ def test_qr_image_read_back_from_the_pdf_holds_the_modules_of_the_url(data):
 
     assert modules(image) == [[bool(bit) for bit in row] for row in expected.matrix]
     assert modules(image) != [[bool(bit) for bit in row] for row in segno.make(URL + "x", error="q", micro=False).matrix]
+
+
+def test_long_names_are_set_smaller_and_stay_on_one_sheet(data):
+    from dataclasses import replace
+
+    long = replace(data, holder_name="Maximiliaan Alexander Jonkheer van Oldenbarnevelt-Schimmelpenninck tot Nijenrode")
+
+    assert certificate_context(long, "nl")["sizes"]["holder"] == "small"
+    assert certificate_context(data, "nl")["sizes"]["holder"] == "large"
+    assert "Schimmelpenninck" in pdf_text(certificate_pdf(long, "nl"))  # pdf_text checks: one page
