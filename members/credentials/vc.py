@@ -88,6 +88,7 @@ class CredentialData:
     verification_url: str = ""  # default <BASE_URL>/verify/<number>/
     issuer_name: str = ""  # default: the association's name from the site settings
     criteria_url: str = ""  # the published norms, if they have an address
+    achievement_url: str = ""  # the level's public page; default <BASE_URL>/achievements/<level_code>
     description_nl: str = ""  # default: a standard text about the achievement
     description_en: str = ""
 
@@ -155,7 +156,7 @@ def credential_build(data: CredentialData) -> dict:
     issuer = {"id": key_ring().issuer_did, "type": ["Profile"], "name": issuer_name, "url": f"{base}/"}
     valid_from, valid_until = _start(data.valid_from), _end(data.valid_until)
     nl, en = _texts(data, "nl", issuer_name), _texts(data, "en", issuer_name)
-    achievement_id = f"{base}/achievements/{data.level_code}"
+    achievement_id = data.achievement_url or f"{base}/achievements/{data.level_code}"
     criteria = {"narrative": nl["criteria"]}
     if data.criteria_url:
         criteria = {"id": data.criteria_url, **criteria}

@@ -174,3 +174,13 @@ def test_rotation_with_the_command_keeps_old_credentials_verifying(settings, cre
     assert verify(old_token)["credentialSubject"]["licenseNumber"] == credential_data.number
     assert key_ring().signing_kid != json.loads(retired.getvalue())[0]["kid"]
     assert all("d" not in key for key in json.loads(retired.getvalue()))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/.well-known/jwks.json", "/.well-known/did.json"])
+def test_key_documents_need_no_database_and_any_origin_may_read_them(client, signing_key, django_assert_num_queries, path):
+    with django_assert_num_queries(0):
+        response = client.get(path)
+
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Content-Type"] == "application/json"
