@@ -6,8 +6,9 @@ document) so that credentials already handed out keep verifying offline.
 Settings (see `.env.example`):
 
 - ``CREDENTIAL_SIGNING_KEY``: the private key, as a JWK (JSON, ``kty`` OKP,
-  ``crv`` Ed25519, with ``d``) or as a PKCS#8 PEM. Generate one with
-  ``python -c "from joserfc.jwk import OKPKey; import json; print(json.dumps(OKPKey.generate_key('Ed25519').as_dict(private=True)))"``.
+  ``crv`` Ed25519, with ``d``) or as a PKCS#8 PEM. ``manage.py credential_key
+  generate`` makes one; ``manage.py credential_key retire`` prints the retired
+  keys before a rotation.
 - ``CREDENTIAL_RETIRED_KEYS``: public JWKs of earlier keys: one JWK, a JSON
   list of them, or a JWKS (``{"keys": [...]}``). A ``kid`` given there is kept,
   so a key keeps the id its credentials carry even after the domain changes.
@@ -153,7 +154,9 @@ def development_keys_allowed() -> bool:
 
 
 @lru_cache(maxsize=8)
-def _load(signing: str | None, retired: str | None, did: str | None, base_url: str, dev_file: str, dev_ok: bool) -> KeyRing:
+def _load(
+    signing: str | None, retired: str | None, did: str | None, base_url: str, dev_file: str, dev_ok: bool
+) -> KeyRing:
     issuer_did = did or did_web_from_url(base_url)
     if signing:
         signing_key = parse_private_key(signing)

@@ -133,7 +133,9 @@ def bit_is_set(bitstring: bytes, index: int) -> bool:
 def set_indexes_of(encoded: str) -> set[int]:
     """The indexes whose bit is 1 (for tests and the verification endpoint)."""
     bitstring = decode_bitstring(encoded)
-    return {byte * 8 + bit for byte, value in enumerate(bitstring) if value for bit in range(8) if value & (0x80 >> bit)}
+    return {
+        byte * 8 + bit for byte, value in enumerate(bitstring) if value for bit in range(8) if value & (0x80 >> bit)
+    }
 
 
 def status_list_build(*, list_id: str | int, purpose: str, set_indexes: Iterable[int], length: int = LIST_LENGTH,
@@ -163,4 +165,5 @@ def status_list_build(*, list_id: str | int, purpose: str, set_indexes: Iterable
 def status_list_credential(*, list_id: str | int, purpose: str, set_indexes: Iterable[int],
                            length: int = LIST_LENGTH, now: datetime | None = None) -> str:
     """The status list credential signed as a JWT (same key and format as the credentials)."""
-    return jose.sign(status_list_build(list_id=list_id, purpose=purpose, set_indexes=set_indexes, length=length, now=now))
+    credential = status_list_build(list_id=list_id, purpose=purpose, set_indexes=set_indexes, length=length, now=now)
+    return jose.sign(credential)
