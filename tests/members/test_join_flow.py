@@ -219,3 +219,28 @@ def test_seed_demo_adds_fees_statutes_and_privacy_pages_in_both_languages_once()
     details = AssociationSettings.objects.get()
     assert details.statutes_page.title == "Statuten"
     assert details.privacy_page.title == "Privacyverklaring"
+
+
+# --- query counts -------------------------------------------------------------------------
+
+
+def queries_for(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm the site and locale caches
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["join", "fees"])
+def test_join_and_fees_pages_make_as_many_queries_with_many_plans_as_with_one(client, plans, name):
+    fees = pages.publish(pages.home().add_child(instance=MembershipFeesPage(title="Contributie", slug="contributie")))
+    path = reverse("members:join") if name == "join" else fees.url
+    few = queries_for(client, path)
+    for number in range(12):
+        MembershipPlanFactory(code=f"extra-{number}")
+    many = queries_for(client, path)
+    assert many == few
+    assert many <= 15
