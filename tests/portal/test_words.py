@@ -91,6 +91,11 @@ def test_allauths_password_help_speaks_to_the_reader_as_je():
         assert translation.gettext("Your password can’t be entirely numeric.").startswith("Je wachtwoord")
 
 
+def test_signing_out_says_uitgelogd():
+    with translation.override("nl"):
+        assert translation.gettext("You have signed out.") == "Je bent uitgelogd."
+
+
 @pytest.mark.parametrize("path", [OVERRIDES, OUR_CATALOGUE], ids=["overrides", "ours"])
 def test_no_catalogue_of_ours_uses_the_polite_form(path):
     polite = [
@@ -102,12 +107,29 @@ def test_no_catalogue_of_ours_uses_the_polite_form(path):
 
 
 @pytest.mark.parametrize("path", [OVERRIDES, OUR_CATALOGUE], ids=["overrides", "ours"])
-def test_signing_in_is_never_called_aanmelden(path):
+def test_signing_in_or_out_is_never_called_aanmelden_or_afmelden(path):
     wrong = [
         entry.msgid
         for entry in polib.pofile(str(path))
-        if re.search(r"\b(sign|log)[ -]?in\b", entry.msgid, re.I) and re.search(r"aanmeld|afmeld|meld je", entry.msgstr, re.I)
+        if re.search(r"\b(sign|log)(ged)?[ -]?(in|out)\b", entry.msgid, re.I)
+        and re.search(r"aanmeld|afmeld|aangemeld|afgemeld|meld je", entry.msgstr, re.I)
     ]
+    assert wrong == []
+
+
+def test_every_allauth_string_about_signing_in_or_out_reads_inloggen_or_uitloggen():
+    """allauth's own catalogue as Django serves it, overrides applied."""
+    import allauth
+
+    catalogue = polib.pofile(str(Path(allauth.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "django.po"))
+    wrong = []
+    with translation.override("nl"):
+        for entry in catalogue:
+            if entry.obsolete or entry.msgid_plural or not re.search(r"\b(sign|log)(ged)?[ -]?(in|out)\b", entry.msgid, re.I):
+                continue
+            served = translation.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else translation.gettext(entry.msgid)
+            if re.search(r"aanmeld|afmeld|aangemeld|afgemeld|meld je|\bu\b|\buw\b", served, re.I):
+                wrong.append((entry.msgid, served))
     assert wrong == []
 
 
