@@ -132,50 +132,63 @@ def test_wide_screens_show_the_links_without_a_menu_button(page, demo_site):
     expect(page.locator("header").get_by_role("search")).to_be_visible()
 
 
-def test_newcomer_joins_on_a_phone_in_english_up_to_the_bank_transfer(phone, demo_site, mailoutbox, screenshot):
-    email = "new.member@example.org"
-    phone.goto("/en/")
-    phone.locator("header .menu-toggle").click()
-    phone.locator("header").get_by_role("link", name="Become a member").click()
-    expect(phone).to_have_url(re.compile(r"/en/membership/join/$"))
-    expect(phone.get_by_role("heading", name="How to join")).to_be_visible()
-    screenshot("phone-en-join-steps")
+WORDS = {
+    "nl": {"home": "/", "join": "/lidmaatschap/aanmelden/", "pay": "/lidmaatschap/betalen/", "login": "/accounts/login/",
+           "become": "Lid worden", "how": "Zo word je lid", "create": "Account aanmaken",
+           "statutes": r"Lees de statuten \(versie"},
+    "en": {"home": "/en/", "join": "/en/membership/join/", "pay": "/en/membership/pay/", "login": "/en/accounts/login/",
+           "become": "Become a member", "how": "How to join", "create": "Create an account",
+           "statutes": r"Read the statutes \(version"},
+}  # fmt: skip
 
-    phone.locator("main").get_by_role("link", name="Create an account").click()
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_newcomer_joins_on_a_phone_from_the_home_page_to_the_bank_transfer(
+    phone, demo_site, mailoutbox, screenshot, language
+):
+    words, email, password = WORDS[language], f"new.{language}@example.org", "Interim-manager-2026!"
+    phone.goto(words["home"])
+    phone.locator("header .menu-toggle").click()
+    phone.locator("header").get_by_role("link", name=words["become"]).click()
+    expect(phone).to_have_url(re.compile(re.escape(words["join"]) + "$"))
+    expect(phone.get_by_role("heading", name=words["how"])).to_be_visible()
+    screenshot(f"phone-{language}-join-steps")
+
+    phone.locator("main").get_by_role("link", name=words["create"]).click()
     signup = phone.locator("main form").filter(has=phone.locator('input[name="password1"]'))
     signup.locator('input[name="email"]').fill(email)
-    signup.locator('input[name="password1"]').fill("Interim-manager-2026!")
-    signup.locator('input[name="password2"]').fill("Interim-manager-2026!")
+    signup.locator('input[name="password1"]').fill(password)
+    signup.locator('input[name="password2"]').fill(password)
     signup.locator('[type="submit"]').click()
     expect(phone).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
     [message] = [m for m in mailoutbox if m.to == [email]]
     phone.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+", message.body).group(0))
     phone.locator('main form[method="post"] [type="submit"]').click()
-    expect(phone).to_have_url(re.compile(r"/en/accounts/login/\?next="))
+    expect(phone).to_have_url(re.compile(re.escape(words["login"]) + r"\?next="))
     login = phone.locator("main form").filter(has=phone.locator('input[name="password"]'))
     login.locator('input[name="login"]').fill(email)
-    login.locator('input[name="password"]').fill("Interim-manager-2026!")
+    login.locator('input[name="password"]').fill(password)
     login.locator('[type="submit"]').click()
-    expect(phone).to_have_url(re.compile(r"/en/membership/join/$"))
+    expect(phone).to_have_url(re.compile(re.escape(words["join"]) + "$"))
 
     form = phone.locator("form.join-form")
     form.locator('input[name="plan"]').first.check()
     for name, value in {
         "first_name": "Mila", "last_name": "Jansen", "phone": "+31 6 12345678", "street": "Keizersgracht 1",
-        "postal_code": "1015 AA", "city": "Amsterdam", "kvk_number": "12345678", "sectors": "healthcare", "expertise": "Turnarounds.",
-        "years_interim": "4",
+        "postal_code": "1015 AA", "city": "Amsterdam", "kvk_number": "12345678", "sectors": "healthcare",
+        "expertise": "Turnarounds.", "years_interim": "4",
     }.items():  # fmt: skip
         form.locator(f'[name="{name}"]').fill(value)
-    expect(form.get_by_role("link", name=re.compile(r"Read the statutes \(version"))).to_be_visible()
+    expect(form.get_by_role("link", name=re.compile(words["statutes"]))).to_be_visible()
     form.locator('input[name="accept_statutes"]').check()
     form.locator('input[name="accept_privacy"]').check()
     assert page_width(phone) <= PHONE["width"]
     form.locator('[type="submit"]').click()
-    expect(phone).to_have_url(re.compile(r"/en/membership/pay/$"))
+    expect(phone).to_have_url(re.compile(re.escape(words["pay"]) + "$"))
     expect(phone.locator("main")).to_contain_text("NL91ABNA0417164300")
     assert page_width(phone) <= PHONE["width"]
-    screenshot("phone-en-bank-transfer")
+    screenshot(f"phone-{language}-bank-transfer")
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
