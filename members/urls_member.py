@@ -1,15 +1,21 @@
-"""Member-facing addresses (inside the language prefix: /lidmaatschap/ and /en/lidmaatschap/)."""
+"""Member-facing addresses, inside the language prefix.
+
+The paths are translated: Dutch keeps /lidmaatschap/aanmelden/, English gets
+/en/membership/join/. The English source path is the msgid (context "URL"), the
+Dutch path its translation in the catalogue.
+"""
 
 from django.urls import path
+from django.utils.translation import pgettext_lazy
 
 from members import views
 
 urlpatterns = [
-    path("lidmaatschap/", views.dashboard, name="dashboard"),
-    path("lidmaatschap/aanmelden/", views.join, name="join"),
-    path("lidmaatschap/betalen/", views.pay, name="pay"),
-    path("lidmaatschap/opzeggen/", views.resign, name="resign"),
-    path("lidmaatschap/opzeggen/intrekken/", views.resign_withdraw, name="resign_withdraw"),
-    path("lidmaatschap/opzeggen/<str:token>/", views.resign_link, name="resign_link"),
-    path("lidmaatschap/kwitantie/<int:pk>/", views.receipt, name="receipt"),
+    path(pgettext_lazy("URL", "membership/"), views.dashboard, name="dashboard"),
+    path(pgettext_lazy("URL", "membership/join/"), views.join, name="join"),
+    path(pgettext_lazy("URL", "membership/pay/"), views.pay, name="pay"),
+    path(pgettext_lazy("URL", "membership/resign/"), views.resign, name="resign"),
+    path(pgettext_lazy("URL", "membership/resign/withdraw/"), views.resign_withdraw, name="resign_withdraw"),
+    path(pgettext_lazy("URL", "membership/resign/<str:token>/"), views.resign_link, name="resign_link"),
+    path(pgettext_lazy("URL", "membership/receipt/<int:pk>/"), views.receipt, name="receipt"),
 ]

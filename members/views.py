@@ -5,16 +5,20 @@ Thin views: parse, authorise, call one service, render.
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
 
 from members import selectors, services
 from members.forms import PROFILE_FIELDS, JoinForm, ResignForm
-from members.models import MemberProfile, Membership, MembershipPlan
+from members.models import MemberProfile, Membership, MembershipFeesPage, MembershipPlan
 from members.receipts import receipt_filename, receipt_pdf
 from portal.exceptions import DomainError
 
@@ -35,10 +39,44 @@ def _join_initial(user, membership: Membership | None) -> dict:
     return initial
 
 
-@login_required
+def _document_links(request) -> dict:
+    """The statutes and privacy statement the join form asks to accept, in the reader's language."""
+    from portal.models import AssociationSettings
+
+    association = AssociationSettings.for_request(request)
+    links = {}
+    for name, page_id in (("statutes_url", association.statutes_page_id), ("privacy_url", association.privacy_page_id)):
+        page = Page.objects.live().filter(pk=page_id).first() if page_id else None
+        links[name] = page.localized.get_url(request=request) if page is not None else None
+    return links
+
+
+def _join_intro(request):
+    """"Lid worden" for a visitor who is not signed in: what membership gives, the steps,
+    what it costs; the account links carry ?next= so the person comes back here."""
+    join_path = request.get_full_path()
+    return render(
+        request,
+        "members/join_intro.html",
+        {
+            "plans": list(MembershipPlan.objects.filter(is_active=True)),
+            "fees_page": MembershipFeesPage.for_active_locale(),
+            "next_query": urlencode({REDIRECT_FIELD_NAME: join_path}),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def join(request):
-    """Apply for membership, or change an application that is not paid yet."""
+    """Apply for membership, or change an application that is not paid yet.
+
+    A visitor who is not signed in first reads the steps and the dues, then creates an
+    account or logs in and lands back on this form.
+    """
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return _join_intro(request)
     membership = selectors.membership_for_user(user=request.user)
     if membership is not None and membership.is_member:
         messages.info(request, _("You are already a member."))
@@ -67,7 +105,15 @@ def join(request):
     return render(
         request,
         "members/join.html",
-        {"form": form, "plans": plan_list, "membership": membership, "resuming": membership is not None},
+        {
+            "form": form,
+            "plans": plan_list,
+            "membership": membership,
+            "resuming": membership is not None,
+            "statutes_version": services.STATUTES_VERSION,
+            "privacy_version": services.PRIVACY_VERSION,
+            **_document_links(request),
+        },
     )
 
 

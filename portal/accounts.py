@@ -7,10 +7,14 @@
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 
 def site_name_for(request) -> str:
@@ -48,6 +52,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in dict(settings.LANGUAGES):
             user.language = language
         return super().save_user(request, user, form, commit=commit)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        # Carry ?next= through the confirmation link (allauth's confirm page posts it on):
+        # after confirming, the person logs in and lands where they were going, e.g. the
+        # join form. A browser that still holds the sign-up resumes it at once.
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        next_url = get_next_redirect_url(request) if request is not None else None
+        if next_url:
+            login_url = f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
+            url = f"{url}?{urlencode({REDIRECT_FIELD_NAME: login_url})}"
+        return url
 
     def get_login_redirect_url(self, request):
         # Stay in the language the person was using (an explicit ?next= still wins).

@@ -10,6 +10,7 @@ second run creates no page, revision, user or menu.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -44,10 +45,14 @@ class Content:
 @dataclass
 class PageSpec:
     key: str
-    model: type[Page]
+    model: type[Page] | str  # a page class, or "app_label.ModelName" for another app's page type
     parent: str | None  # None: the site's existing home page
     nl: Content
     en: Content
+
+    @property
+    def page_class(self) -> type[Page]:
+        return apps.get_model(self.model) if isinstance(self.model, str) else self.model
 
 
 def heading(text, level="h2"):
@@ -84,7 +89,7 @@ HOME = PageSpec(
                 "kunnen controleren: met het RQIM-keurmerk, permanente educatie en kennissessies."
             ),
             "body": [
-                heading("Kwaliteit die u kunt controleren"),
+                heading("Kwaliteit die je kunt controleren"),
                 paragraph(
                     "Vereniging RQIM verenigt interim managers die hun vak serieus nemen. Onze leden werken "
                     "volgens gepubliceerde normen, houden hun kennis bij met permanente educatie en delen hun "
@@ -95,7 +100,7 @@ HOME = PageSpec(
                 ),
                 call_to_action(
                     "Het RQIM-keurmerk",
-                    "Lees hoe de certificering werkt, aan welke normen wordt getoetst en hoe u een certificaat "
+                    "Lees hoe de certificering werkt, aan welke normen wordt getoetst en hoe je een certificaat "
                     "controleert.",
                     "keurmerk",
                     "Meer over het keurmerk",
@@ -179,9 +184,9 @@ ABOUT = PageSpec(
                 ),
                 call_to_action(
                     "Lid worden?",
-                    "Neem contact op met het secretariaat; wij vertellen u graag wat het lidmaatschap inhoudt.",
-                    "contact",
-                    "Neem contact op",
+                    "Bekijk wat het lidmaatschap inhoudt en wat de contributie is.",
+                    "fees",
+                    "Lidmaatschap en contributie",
                 ),
             ],
         },
@@ -217,9 +222,9 @@ ABOUT = PageSpec(
                 ),
                 call_to_action(
                     "Becoming a member?",
-                    "Get in touch with the secretariat; we are happy to tell you what membership involves.",
-                    "contact",
-                    "Contact us",
+                    "See what membership involves and what the dues are.",
+                    "fees",
+                    "Membership and dues",
                 ),
             ],
         },
@@ -258,7 +263,7 @@ QUALITY_MARK = PageSpec(
                     "Een certificaat is drie jaar geldig. Wie het keurmerk wil houden, laat zich op tijd "
                     "hercertificeren en toont daarbij permanente educatie aan.",
                     "Voldoet een gecertificeerde niet langer aan de normen, dan kan het certificaat worden "
-                    "geschorst of ingetrokken. Tegen elk besluit kunt u bezwaar maken bij een onafhankelijke "
+                    "geschorst of ingetrokken. Tegen elk besluit kun je bezwaar maken bij een onafhankelijke "
                     "bezwaarcommissie.",
                 ),
                 heading("Het openbare register"),
@@ -269,7 +274,7 @@ QUALITY_MARK = PageSpec(
                 ),
                 call_to_action(
                     "Vragen over certificering?",
-                    "Het secretariaat helpt u verder met vragen over de aanvraag, de normen of het register.",
+                    "Het secretariaat helpt je verder met vragen over de aanvraag, de normen of het register.",
                     "contact",
                     "Neem contact op",
                 ),
@@ -362,8 +367,8 @@ def news_items():
                     ),
                     "body": [
                         paragraph(
-                            "Hoe krijgt u in korte tijd grip op een organisatie die u nog niet kent? En hoe wint "
-                            "u het vertrouwen van medewerkers die al drie managers hebben zien komen en gaan? "
+                            "Hoe krijg je in korte tijd grip op een organisatie die je nog niet kent? En hoe win "
+                            "je het vertrouwen van medewerkers die al drie managers hebben zien komen en gaan? "
                             "Drie leden bespreken hun aanpak aan de hand van echte opdrachten.",
                             "De sessie telt mee voor permanente educatie: deelnemers ontvangen twee PE-punten. "
                             "Leden melden zich aan via het ledenportaal.",
@@ -500,13 +505,13 @@ def news_items():
             "news-pe",
             115,
             Content(
-                title="Permanente educatie: zo legt u uw PE-punten vast",
+                title="Permanente educatie: zo leg je je PE-punten vast",
                 slug="permanente-educatie-pe-punten",
                 tags=["permanente educatie"],
                 fields={
                     "lead": (
                         "Gecertificeerde leden houden hun kennis bij met permanente educatie. In het "
-                        "ledenportaal legt u uw activiteiten en bewijsstukken voortaan zelf vast."
+                        "ledenportaal leg je je activiteiten en bewijsstukken voortaan zelf vast."
                     ),
                     "body": [
                         paragraph(
@@ -514,7 +519,7 @@ def news_items():
                             "Kennissessies van de vereniging, opleidingen, intervisie en het geven van trainingen "
                             "tellen mee.",
                             "Voeg bij elke activiteit een bewijsstuk toe, zoals een deelnamecertificaat. Het "
-                            "secretariaat beoordeelt de activiteiten, en in het portaal ziet u hoeveel punten u "
+                            "secretariaat beoordeelt de activiteiten, en in het portaal zie je hoeveel punten je "
                             "al hebt behaald.",
                         ),
                     ],
@@ -602,8 +607,8 @@ CONTACT = PageSpec(
         slug="contact",
         fields={
             "intro": (
-                "Heeft u een vraag over het lidmaatschap, het keurmerk of een van onze bijeenkomsten? Het "
-                "secretariaat helpt u graag."
+                "Heb je een vraag over het lidmaatschap, het keurmerk of een van onze bijeenkomsten? Het "
+                "secretariaat helpt je graag."
             ),
             "body": [
                 heading("Secretariaat"),
@@ -614,8 +619,8 @@ CONTACT = PageSpec(
                 ),
                 heading("Klachten en bezwaar"),
                 paragraph(
-                    "Heeft u een klacht over een gecertificeerde interim manager, of wilt u bezwaar maken tegen "
-                    "een besluit over certificering? Stuur uw klacht of bezwaar schriftelijk naar het "
+                    "Heb je een klacht over een gecertificeerde interim manager, of wil je bezwaar maken tegen "
+                    "een besluit over certificering? Stuur je klacht of bezwaar schriftelijk naar het "
                     "secretariaat. Wij sturen het door naar de certificatie-instelling of de bezwaarcommissie en "
                     "bevestigen de ontvangst binnen vijf werkdagen."
                 ),
@@ -650,14 +655,183 @@ CONTACT = PageSpec(
 )
 
 
+FEES = PageSpec(
+    key="fees",
+    model="members.MembershipFeesPage",
+    parent="home",
+    nl=Content(
+        title="Lidmaatschap en contributie",
+        slug="contributie",
+        fields={
+            "intro": (
+                "Lid worden kan in drie stappen: je maakt een account aan, je meldt je aan als lid en je betaalt "
+                "de contributie. Hieronder staan de lidmaatschapsvormen en wat ze per jaar kosten."
+            ),
+            "body": [
+                heading("Betalen"),
+                paragraph(
+                    "Je betaalt de contributie per jaar vooruit, online of per bankoverschrijving. Je lidmaatschap "
+                    "loopt door tot je opzegt; opzeggen kan op elk moment, tegen het einde van de betaalde periode.",
+                    "Twijfel je welke vorm bij je past? Het secretariaat denkt graag met je mee.",
+                ),
+            ],
+        },
+    ),
+    en=Content(
+        title="Membership and dues",
+        slug="membership-fees",
+        fields={
+            "intro": (
+                "Joining takes three steps: you create an account, you apply for membership and you pay the "
+                "dues. Below are the membership plans and what they cost per year."
+            ),
+            "body": [
+                heading("Paying"),
+                paragraph(
+                    "You pay the dues a year in advance, online or by bank transfer. Your membership continues until "
+                    "you resign; you can resign at any time, as of the end of the paid period.",
+                    "Not sure which plan suits you? The secretariat is happy to help.",
+                ),
+            ],
+        },
+    ),
+)
+
+STATUTES = PageSpec(
+    key="statutes",
+    model=StandardPage,
+    parent="home",
+    nl=Content(
+        title="Statuten",
+        slug="statuten",
+        fields={
+            "intro": "De statuten van Vereniging RQIM, versie 2026-01, vastgesteld door de algemene ledenvergadering.",
+            "body": [
+                heading("Artikel 1. Naam en zetel"),
+                paragraph("De vereniging heet Vereniging RQIM en is gevestigd in Utrecht."),
+                heading("Artikel 2. Doel"),
+                paragraph(
+                    "De vereniging bevordert de kwaliteit van het vak interim management, onder meer door normen "
+                    "vast te stellen, permanente educatie te stimuleren en kennis te delen."
+                ),
+                heading("Artikel 3. Leden"),
+                paragraph(
+                    "Lid kan worden iedere natuurlijke persoon die als interim manager werkt of heeft gewerkt. Het "
+                    "lidmaatschap begint zodra de aanmelding is aanvaard en de contributie is betaald."
+                ),
+                heading("Artikel 4. Contributie"),
+                paragraph(
+                    "Leden betalen een jaarlijkse contributie. De algemene ledenvergadering stelt de hoogte vast, "
+                    "per lidmaatschapsvorm."
+                ),
+                heading("Artikel 5. Einde van het lidmaatschap"),
+                paragraph(
+                    "Het lidmaatschap eindigt door opzegging door het lid, tegen het einde van de betaalde periode, "
+                    "door het niet betalen van de contributie, of door opzegging door de vereniging."
+                ),
+            ],
+        },
+    ),
+    en=Content(
+        title="Statutes",
+        slug="statutes",
+        fields={
+            "intro": "The statutes of the RQIM Association, version 2026-01, adopted by the general meeting.",
+            "body": [
+                heading("Article 1. Name and seat"),
+                paragraph("The association is called Vereniging RQIM and has its seat in Utrecht, the Netherlands."),
+                heading("Article 2. Purpose"),
+                paragraph(
+                    "The association promotes the quality of interim management, among other things by setting "
+                    "norms, encouraging permanent education and sharing knowledge."
+                ),
+                heading("Article 3. Members"),
+                paragraph(
+                    "Any natural person who works or has worked as an interim manager may become a member. "
+                    "Membership begins once the application is accepted and the dues are paid."
+                ),
+                heading("Article 4. Dues"),
+                paragraph("Members pay yearly dues. The general meeting sets the amount for each membership plan."),
+                heading("Article 5. End of membership"),
+                paragraph(
+                    "Membership ends when the member resigns, as of the end of the paid period, when the dues are "
+                    "not paid, or when the association ends it."
+                ),
+                paragraph("This translation is for information; the Dutch text is binding."),
+            ],
+        },
+    ),
+)
+
+PRIVACY = PageSpec(
+    key="privacy",
+    model=StandardPage,
+    parent="home",
+    nl=Content(
+        title="Privacyverklaring",
+        slug="privacyverklaring",
+        fields={
+            "intro": "Hoe Vereniging RQIM met je persoonsgegevens omgaat. Versie 2026-01.",
+            "body": [
+                heading("Welke gegevens"),
+                paragraph(
+                    "Voor je lidmaatschap bewaren we je naam, e-mailadres, adres, telefoonnummer, KvK-nummer, je "
+                    "professionele profiel en je betalingen."
+                ),
+                heading("Waarvoor"),
+                bullets(
+                    "Om je lidmaatschap en de contributie te beheren.",
+                    "Om je te informeren over bijeenkomsten, kennissessies en de vereniging.",
+                    "Om je permanente educatie en een eventuele certificering bij te houden.",
+                ),
+                heading("Het openbare register"),
+                paragraph("In het openbare register verschijnt alleen wat je daar zelf voor vrijgeeft."),
+                heading("Bewaren en inzien"),
+                paragraph(
+                    "We bewaren je gegevens zolang je lid bent en daarna zolang de wet dat vraagt. Je kunt je "
+                    "gegevens altijd inzien, laten verbeteren of laten verwijderen via het secretariaat."
+                ),
+            ],
+        },
+    ),
+    en=Content(
+        title="Privacy statement",
+        slug="privacy-statement",
+        fields={
+            "intro": "How the RQIM Association handles your personal data. Version 2026-01.",
+            "body": [
+                heading("What data"),
+                paragraph(
+                    "For your membership we keep your name, e-mail address, address, phone number, KvK number, your "
+                    "professional profile and your payments."
+                ),
+                heading("What for"),
+                bullets(
+                    "To manage your membership and dues.",
+                    "To keep you informed about meetings, knowledge sessions and the association.",
+                    "To keep track of your permanent education and any certification.",
+                ),
+                heading("The public register"),
+                paragraph("The public register shows only what you choose to publish there."),
+                heading("Keeping and viewing"),
+                paragraph(
+                    "We keep your data while you are a member and afterwards for as long as the law requires. You "
+                    "can always view, correct or have your data removed through the secretariat."
+                ),
+            ],
+        },
+    ),
+)
+
+
 def page_specs() -> list[PageSpec]:
     """Every demo page, parents before children, in the order of the page tree."""
-    return [HOME, ABOUT, QUALITY_MARK, NEWS, *news_items(), CONTACT]
+    return [HOME, ABOUT, QUALITY_MARK, NEWS, *news_items(), CONTACT, FEES, STATUTES, PRIVACY]
 
 
 MENUS = {
     NavigationMenu.Placement.MAIN: ["about", "keurmerk", "news", "contact"],
-    NavigationMenu.Placement.FOOTER: ["contact", "news"],
+    NavigationMenu.Placement.FOOTER: ["contact", "news", "fees", "statutes", "privacy"],
 }
 
 ASSOCIATION = {
@@ -705,6 +879,7 @@ def seed_site(stdout) -> None:
     )
 
     _seed_association(site, stdout)
+    _seed_documents(site, pages["nl"], stdout)
     _seed_menus(dutch, english, pages, stdout)
 
 
@@ -716,13 +891,13 @@ def _ensure_dutch_page(spec: PageSpec, pages: dict, stdout) -> bool:
     existing = Page.objects.child_of(parent).filter(slug=spec.nl.slug).first()
     if existing is not None:
         existing = existing.specific
-        if isinstance(existing, spec.model):
+        if isinstance(existing, spec.page_class):
             pages[spec.key] = existing
         else:
             stdout.write(f"  Skipped {parent.url_path}{spec.nl.slug}/: it is a {type(existing).__name__}.")
         return False
     shell_fields = {name: value for name, value in spec.nl.fields.items() if name != "body"}
-    page = spec.model(title=spec.nl.title, slug=spec.nl.slug, locale=parent.locale, live=False, **shell_fields)
+    page = spec.page_class(title=spec.nl.title, slug=spec.nl.slug, locale=parent.locale, live=False, **shell_fields)
     parent.add_child(instance=page)
     pages[spec.key] = page
     return True
@@ -742,7 +917,7 @@ def _ensure_translation(spec: PageSpec, english: Locale, pages: dict) -> bool:
         return False
     slug = find_available_slug(parent, spec.en.slug or f"{source.slug}-{english.language_code}")
     shell_fields = {name: value for name, value in spec.en.fields.items() if name != "body"}
-    page = spec.model(
+    page = spec.page_class(
         title=spec.en.title,
         slug=slug,
         locale=english,
@@ -787,6 +962,19 @@ def _seed_association(site: Site, stdout) -> None:
         details.full_clean()
         details.save(update_fields=changed)
     stdout.write(f"  Association details: {len(changed)} fields filled in.")
+
+
+def _seed_documents(site: Site, pages: dict, stdout) -> None:
+    """Point the association's statutes and privacy statement at the demo pages, where still blank."""
+    details = AssociationSettings.for_site(site)
+    changed = []
+    for name, key in (("statutes_page", "statutes"), ("privacy_page", "privacy")):
+        if getattr(details, f"{name}_id") is None and key in pages:
+            setattr(details, name, pages[key])
+            changed.append(name)
+    if changed:
+        details.save(update_fields=changed)
+    stdout.write(f"  Statutes and privacy statement: {len(changed)} linked.")
 
 
 def _seed_menus(dutch: Locale, english: Locale, pages: dict, stdout) -> None:

@@ -211,6 +211,24 @@ class AssociationSettings(BaseSiteSetting):
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
     x_url = models.URLField(_("X (Twitter)"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
+    statutes_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("statutes"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The page with the statutes that applicants accept; linked from the join form."),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The page with the privacy statement; linked from the join form."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -228,6 +246,7 @@ class AssociationSettings(BaseSiteSetting):
             [FieldPanel("linkedin_url"), FieldPanel("x_url"), FieldPanel("youtube_url")],
             heading=_("Social media"),
         ),
+        MultiFieldPanel([FieldPanel("statutes_page"), FieldPanel("privacy_page")], heading=_("Documents")),
     ]
 
     class Meta:

@@ -221,7 +221,10 @@ MFA_RECOVERY_CODE_COUNT = 10
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our wording of third-party strings (allauth's) first, then our own catalogue. The override
+# folder is a "locale" folder of its own so that compilemessages finds it and makemessages
+# keeps writing our strings to locale/.
+LOCALE_PATHS = [BASE_DIR / "locale_overrides" / "locale", BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -8,3 +8,4 @@ from members.models.dues import (  # noqa: F401
 )
 from members.models.profiles import MemberProfile  # noqa: F401
 from members.models.users import User, UserManager  # noqa: F401
+from members.models.pages import MembershipFeesPage  # noqa: F401

@@ -24,6 +24,10 @@ PUBLIC_PAGES = [
     "/accounts/signup/",
     "/accounts/password/reset/",
     "/deze-pagina-bestaat-niet/",
+    "/lidmaatschap/aanmelden/",
+    "/en/membership/join/",
+    "/contributie/",
+    "/statuten/",
 ]
 MEMBER_PAGES = ["/lidmaatschap/", "/lidmaatschap/aanmelden/", "/lidmaatschap/betalen/", "/lidmaatschap/opzeggen/"]
 
@@ -45,6 +49,13 @@ def violations(page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
     ]
+
+
+def test_open_phone_menu_has_no_wcag_violations(page, demo_site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    page.locator("header .menu-toggle").click()
+    assert violations(page) == []
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

@@ -44,10 +44,11 @@ def form_data(plan, **overrides):
     return data
 
 
-def test_join_asks_anonymous_visitors_to_log_in(client, db):
+def test_join_shows_anonymous_visitors_the_steps_instead_of_the_form(client, db):
     response = client.get(reverse("members:join"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    assert response.status_code == 200
+    assert "form" not in response.context
+    assert f'{reverse("account_login")}?next=' in response.content.decode()
 
 
 def test_join_shows_active_plans_with_their_price_incl_vat(member_client, plan):

@@ -117,7 +117,7 @@ def test_renewal_notice_gives_amount_date_payment_method_and_a_resign_link():
     assert "21 March 2030" in email.subject  # the day after paid_until
     assert "€302.50" in email.body_text
     assert "Visa •••• 4242" in email.body_text
-    assert re.search(r"/en/lidmaatschap/opzeggen/[^/\s]+/", email.body_text)
+    assert re.search(r"/en/membership/resign/[^/\s]+/", email.body_text)
 
 
 def test_renewal_notice_is_written_in_the_members_language():

@@ -72,7 +72,9 @@ class SeededDemoTests(TestCase):
     def test_publishes_the_dutch_pages_under_home(self):
         home = HomePage.objects.get(locale__language_code="nl")
         children = {page.slug: page.specific for page in home.get_children().live()}
-        assert set(children) == {"over-de-vereniging", "keurmerk", "nieuws", "contact"}
+        assert set(children) == {
+            "over-de-vereniging", "keurmerk", "nieuws", "contact", "contributie", "statuten", "privacyverklaring"
+        }
         assert isinstance(children["keurmerk"], StandardPage)
         assert children["keurmerk"].body
 
@@ -85,15 +87,21 @@ class SeededDemoTests(TestCase):
     def test_every_dutch_page_has_a_live_english_translation(self):
         dutch = Page.objects.filter(locale__language_code="nl", depth__gte=2)
         english = {page.translation_key: page for page in Page.objects.filter(locale__language_code="en")}
-        assert dutch.count() == 10
-        assert len(english) == 10
+        assert dutch.count() == 13
+        assert len(english) == 13
         for page in dutch:
             assert english[page.translation_key].live
 
     def test_english_pages_have_english_titles_and_addresses(self):
         pages = Page.objects.live().filter(locale__language_code="en", depth=3)
-        assert {page.title for page in pages} == {"About the association", "The RQIM quality mark", "News", "Contact"}
-        assert {page.url for page in pages} == {"/en/about/", "/en/quality-mark/", "/en/news/", "/en/contact/"}
+        assert {page.title for page in pages} == {
+            "About the association", "The RQIM quality mark", "News", "Contact", "Membership and dues", "Statutes",
+            "Privacy statement",
+        }
+        assert {page.url for page in pages} == {
+            "/en/about/", "/en/quality-mark/", "/en/news/", "/en/contact/", "/en/membership-fees/", "/en/statutes/",
+            "/en/privacy-statement/",
+        }
 
     def test_english_news_items_have_english_tags(self):
         item = NewsPage.objects.get(slug="rqim-norms-2025-adopted")
@@ -183,7 +191,7 @@ class SeededDemoTests(TestCase):
         response = self.client.get("/")
         assert response.status_code == 200
         content = response.content.decode()
-        assert "Kwaliteit die u kunt controleren" in content
+        assert "Kwaliteit die je kunt controleren" in content
         assert 'href="/keurmerk/"' in content
 
     def test_home_page_answers_in_english(self):
