@@ -239,6 +239,8 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS: list = []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Certification evidence: outside MEDIA_ROOT, never served by URL, only through a permission-checked view.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
