@@ -181,7 +181,7 @@ def test_a_declared_conflict_ends_the_assignment_and_blocks_it_again():
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     assert Assessment.objects.get().status == Assessment.Status.CONFLICT
-    with pytest.raises(DomainError, match="relation"):
+    with pytest.raises(DomainError, match="relatie"):
         services.assessment_assign(application=application, assessor=assessor, actor=f.secretary())
     # Another assessor can be assigned.
     services.assessment_assign(application=application, assessor=f.assessor(), actor=f.secretary())
@@ -221,7 +221,7 @@ def test_rqim_level_is_not_scored_on_senior_criteria():
 
 def test_recommending_needs_every_criterion_and_the_interview():
     assessment = f.assessment_in_progress()
-    with pytest.raises(DomainError, match="criterion"):
+    with pytest.raises(DomainError, match="criterium"):
         services.assessment_recommend(assessment=assessment, assessor=assessment.assessor, recommendation="grant", reasons="x")
 
 
@@ -271,7 +271,7 @@ def test_the_assessor_cannot_decide_even_as_a_decider():
     assessor = f.assessor()
     assessor.groups.add(Group.objects.get(name=roles.DECIDERS))
     application = f.application_for_decision(the_assessor=assessor)
-    with pytest.raises(DomainError, match="took part"):
+    with pytest.raises(DomainError, match="betrokken"):
         services.application_decide(application=application, decider=assessor, outcome="granted", reasons="Zelf.")
     assert not Decision.objects.exists()
 
@@ -294,7 +294,7 @@ def test_an_assessor_who_stepped_back_for_a_conflict_cannot_decide():
 def test_deciding_twice_is_refused():
     application = f.application_for_decision()
     services.application_decide(application=application, decider=f.decider(), outcome="granted", reasons="Voldoet.")
-    with pytest.raises(DomainError, match="already"):
+    with pytest.raises(DomainError, match="al besloten"):
         services.application_decide(application=application, decider=f.decider(), outcome="refused", reasons="Toch niet.")
     assert Certificate.objects.count() == 1
 
