@@ -118,3 +118,13 @@ def test_submission_without_declaration_changes_nothing(applicant_client):
     assert response.status_code == 400
     application.refresh_from_db()
     assert application.status == CertificationApplication.Status.DRAFT
+
+
+def test_membership_page_links_to_certification(applicant_client):
+    response = applicant_client.get(reverse("members:dashboard"))
+    assert reverse("members:certification") in response.content.decode()
+
+
+def test_footer_links_to_verification(client):
+    f.scheme_with_norms()
+    assert 'href="/verify/"' in client.get("/verify/").content.decode()
