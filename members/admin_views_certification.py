@@ -346,6 +346,11 @@ class DecideView(ApplicationActionView):
 # --- Certificate views ---------------------------------------------------------------------
 
 
+class CertificateIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return Certificate.objects.select_related("holder", "level")
+
+
 class CertificateInspectView(generic.InspectView):
     template_name = "members/admin/certificate_inspect.html"
 

@@ -34,6 +34,13 @@ VERIFY_RATE_WINDOW = 60  # seconds
 
 
 def client_address(request) -> str:
+    """The client's address. Behind `VERIFY_TRUSTED_PROXIES` proxies (settings, default 0) it is
+    read from X-Forwarded-For, counting from the right, so that a client cannot choose it."""
+    proxies = getattr(settings, "VERIFY_TRUSTED_PROXIES", 0)
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -51,7 +58,7 @@ def verification_rate_exceeded(request) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, VERIFY_RATE_WINDOW + 5)
         count = 1
-    return count > getattr(settings, "VERIFY_RATE_LIMIT", VERIFY_RATE_LIMIT)
+    return count > (getattr(settings, "VERIFY_RATE_LIMIT", None) or VERIFY_RATE_LIMIT)
 
 
 def verification_language(request) -> str:

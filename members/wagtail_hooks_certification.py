@@ -248,6 +248,7 @@ class CertificateViewSet(ModelViewSet):
     menu_label = _("Certificates")
     add_to_reference_index = False
     inspect_view_enabled = True
+    index_view_class = views.CertificateIndexView
     inspect_view_class = views.CertificateInspectView
     list_filter = ["status", "level", "norm_version"]
     list_display = ["number", "holder", "level", Column("status", label=_("Status"), accessor="get_status_display"),
@@ -255,9 +256,6 @@ class CertificateViewSet(ModelViewSet):
     search_fields = ["number", "holder__first_name", "holder__last_name"]
     search_backend_name = None
     ordering = "-issued_on"
-
-    def get_queryset(self, request):
-        return Certificate.objects.select_related("holder", "level")
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)

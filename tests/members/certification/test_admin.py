@@ -129,3 +129,23 @@ def test_decider_edits_the_scheme_and_editor_cannot(client):
     assert client.get(reverse("certification_schemes:edit", args=[scheme.pk])).status_code == 200
     client.force_login(f.staff(roles.EDITORS))
     assert client.get(reverse("certification_schemes:edit", args=[scheme.pk])).status_code != 200
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_certificate_register_queries_stay_constant(client, django_assert_max_num_queries, count):
+    for _ in range(count):
+        f.issued_certificate()
+    client.force_login(f.decider())
+    # The same at both sizes (14 when pinned): no query per row.
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("certificates:index")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_application_queue_queries_stay_constant(client, django_assert_max_num_queries, count):
+    for _ in range(count):
+        f.submitted_application()
+    client.force_login(f.decider())
+    # The same at both sizes (13 when pinned): no query per row.
+    with django_assert_max_num_queries(13):
+        assert client.get(url("index")).status_code == 200

@@ -194,3 +194,14 @@ def test_openapi_document_is_generated(client):
     assert set(operation["responses"]) >= {"200", "400", "404", "429"}
     schema = document["components"]["schemas"]["CertificateOut"]
     assert {"number", "holder", "scheme", "level", "eqf_level", "status", "valid_from", "valid_until", "norm_version"} <= set(schema["properties"])
+
+
+def test_behind_a_proxy_each_client_has_its_own_budget(client, settings):
+    settings.VERIFY_RATE_LIMIT = 2
+    settings.VERIFY_TRUSTED_PROXIES = 1
+    for _ in range(2):
+        assert client.get("/verify/", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 200
+    assert client.get("/verify/", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    # A client cannot pick another address by prepending one: the proxy's own entry counts.
+    assert client.get("/verify/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7").status_code == 429
+    assert client.get("/verify/", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
