@@ -115,3 +115,21 @@ def certificate_for_verification(*, number: str) -> Certificate | None:
         .filter(number=number)
         .first()
     )
+
+
+def linkedin_add_url(*, certificate: Certificate, organisation: str, verify_url: str) -> str:
+    """LinkedIn's "Add licence or certification" link, filled in for this certificate."""
+    from urllib.parse import urlencode
+
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": f"{certificate.level.name_en or certificate.level.name_nl} (Registered and Qualified Interim Manager)",
+        "organizationName": organisation,
+        "issueYear": certificate.issued_on.year,
+        "issueMonth": certificate.issued_on.month,
+        "expirationYear": certificate.valid_until.year,
+        "expirationMonth": certificate.valid_until.month,
+        "certUrl": verify_url,
+        "certId": certificate.number,
+    }
+    return f"https://www.linkedin.com/profile/add?{urlencode(params)}"

@@ -46,6 +46,18 @@ def overview(request):
                 form.add_error(None, error.message)
             else:
                 return redirect("members:certification_application", pk=application.pk)
+    from django.conf import settings
+    from django.urls import reverse
+
+    from portal.models import AssociationSettings
+
+    organisation = AssociationSettings.for_request(request).name or "Vereniging RQIM"
+    for certificate in certificates:
+        certificate.verify_url = f"{settings.BASE_URL}{reverse('verify_certificate', args=[certificate.number])}"
+        if certificate.status == certificate.Status.ACTIVE:
+            certificate.linkedin_url = selectors.linkedin_add_url(
+                certificate=certificate, organisation=organisation, verify_url=certificate.verify_url
+            )
     return render(request, "members/certification/overview.html", {
         "scheme": scheme,
         "applications": applications,

@@ -128,3 +128,18 @@ def test_membership_page_links_to_certification(applicant_client):
 def test_footer_links_to_verification(client):
     f.scheme_with_norms()
     assert 'href="/verify/"' in client.get("/verify/").content.decode()
+
+
+def test_holder_page_offers_the_filled_in_linkedin_link(client):
+    from urllib.parse import parse_qs, urlparse
+
+    certificate = f.issued_certificate()
+    client.force_login(certificate.holder)
+    response = client.get(reverse("members:certification"))
+    [certificate_shown] = response.context["certificates"]
+    query = parse_qs(urlparse(certificate_shown.linkedin_url).query)
+    assert query["certId"] == [certificate.number]
+    assert query["certUrl"][0].endswith(f"/verify/{certificate.number}/")
+    assert query["expirationYear"] == [str(certificate.valid_until.year)]
+    assert query["startTask"] == ["CERTIFICATION_NAME"]
+    assert "linkedin.com/profile/add" in response.content.decode()
