@@ -12,6 +12,7 @@ urlpatterns = [
          name="certification_assignment_remove"),
     path("certificering/aanvraag/<int:pk>/bewijs/", views.evidence_upload, name="certification_evidence_upload"),
     path("certificering/aanvraag/<int:pk>/indienen/", views.submit, name="certification_submit"),
+    path("certificering/certificaat/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("certificering/bewijs/<int:pk>/", views.evidence_download, name="certification_evidence"),
     path("certificering/bewijs/<int:pk>/verwijderen/", views.evidence_remove, name="certification_evidence_remove"),
 ]

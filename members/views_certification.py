@@ -200,3 +200,24 @@ def evidence_download(request, pk: int):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def certificate_pdf(request, pk: int):
+    """The holder's certificate as a PDF, in Dutch or English (?lang=en); 404 for anyone else."""
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    from members.certificate_pdf import certificate_filename
+    from members.certificate_pdf import certificate_pdf as render_pdf
+
+    certificate = selectors.certificates_for_holder(user=request.user).filter(pk=pk).first()
+    if certificate is None:
+        raise Http404
+    language = request.GET.get("lang", "")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = request.LANGUAGE_CODE
+    response = HttpResponse(render_pdf(certificate=certificate, language=language), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(certificate, language)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
