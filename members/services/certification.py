@@ -619,6 +619,28 @@ def certificate_expire(*, certificate: Certificate, today: date) -> Certificate:
     return certificate
 
 
+# --- Permanent education, asked of the knowledge app ------------------------------------
+#
+# `members` does not import `knowledge`. The knowledge app registers one function in its
+# AppConfig.ready(): ``pe_requirement_check_register(check)`` with
+# ``check(*, user, period_start, period_end) -> bool``: whether the PE requirement of that
+# cycle is met. Until one is registered, recertification does not ask.
+
+_pe_requirement_check = None
+
+
+def pe_requirement_check_register(check) -> None:
+    global _pe_requirement_check
+    _pe_requirement_check = check
+
+
+def pe_requirement_met(*, user, period_start: date, period_end: date) -> bool | None:
+    """Whether the holder met the PE requirement of the cycle; None when nobody can tell."""
+    if _pe_requirement_check is None:
+        return None
+    return bool(_pe_requirement_check(user=user, period_start=period_start, period_end=period_end))
+
+
 @transaction.atomic
 def certificate_renew(*, certificate: Certificate, actor, today: date | None = None,
                       norm_version: NormVersion | None = None) -> Certificate:
@@ -637,6 +659,11 @@ def certificate_renew(*, certificate: Certificate, actor, today: date | None = N
         start = today
     else:
         raise DomainError(_("Only an active or expired certificate can be renewed."))
+    period = certificate.periods.order_by("-valid_from").first()
+    pe_met = pe_requirement_met(user=certificate.holder, period_start=period.valid_from if period else certificate.valid_from,
+                                period_end=certificate.valid_until)
+    if pe_met is False:
+        raise DomainError(_("The permanent-education requirement of this cycle has not been met yet."))
     norm_version = norm_version or selectors.norm_version_in_force(scheme=certificate.scheme, on=today)
     if norm_version is None:
         raise DomainError(_("No norms are in force."))
@@ -651,7 +678,7 @@ def certificate_renew(*, certificate: Certificate, actor, today: date | None = N
     certificate.save(update_fields=changed)
     entry = log_action(certificate, "members.certificate.renewed", actor=actor, source=Source.BODY,
                        data={"valid_from": start, "valid_until": end, "norm_version": norm_version.version,
-                             "from_status": previous})
+                             "from_status": previous, "pe_checked": pe_met is not None})
     _notify("renewed", certificate.pk, entry.pk)
     return certificate
 

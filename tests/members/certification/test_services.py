@@ -427,3 +427,36 @@ def test_an_expired_certificate_is_renewed_from_today():
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.ACTIVE
     assert certificate.valid_from == later
+
+
+@pytest.fixture
+def pe_check():
+    def register(answer):
+        calls = []
+
+        def check(*, user, period_start, period_end):
+            calls.append((user, period_start, period_end))
+            return answer
+
+        services.pe_requirement_check_register(check)
+        return calls
+
+    yield register
+    services.pe_requirement_check_register(None)
+
+
+def test_recertifying_without_the_pe_requirement_is_refused(pe_check):
+    certificate = f.issued_certificate()
+    calls = pe_check(False)
+    with pytest.raises(DomainError, match="permanente"):
+        services.certificate_renew(certificate=certificate, actor=f.decider(), today=certificate.valid_until - timedelta(days=30))
+    certificate.refresh_from_db()
+    assert certificate.periods.count() == 1
+    assert calls == [(certificate.holder, certificate.valid_from, certificate.valid_until)]
+
+
+def test_recertifying_with_the_pe_requirement_met(pe_check):
+    certificate = f.issued_certificate()
+    pe_check(True)
+    services.certificate_renew(certificate=certificate, actor=f.decider(), today=certificate.valid_until - timedelta(days=30))
+    assert certificate.periods.count() == 2
