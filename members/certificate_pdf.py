@@ -111,3 +111,19 @@ def certificate_pdf(data: CertificatePdfData, language: str | None = None) -> by
 
 def certificate_filename(data: CertificatePdfData, language: str) -> str:
     return f"{data.number}-{language}.pdf"
+
+
+def certificate_pdf_data(certificate) -> CertificatePdfData:
+    """The data printed on a `members.Certificate`, read from the model."""
+    return CertificatePdfData(
+        number=certificate.number,
+        holder_name=certificate.holder.get_full_name() or certificate.holder.email,
+        scheme_name=certificate.scheme.name,
+        level_name_nl=certificate.level.name_nl,
+        level_name_en=certificate.level.name_en or certificate.level.name_nl,
+        eqf_level=certificate.level.eqf_level,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+        norm_version=certificate.norm_version.version,
+        issued_on=certificate.issued_on,
+    )

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("members.urls_member")),
     # Stripe Checkout and the Billing portal (the webhook lives at /stripe/webhook/, outside the language prefix)
     path("", include("members.urls_stripe")),
+    # Certification: applying, the application's status, evidence, certificates
+    path("", include("members.urls_certification")),
 ]

@@ -12,10 +12,11 @@ app that calls `roles_sync(apps=apps)` (depending on its own latest migration, s
 that the models whose permissions it names exist).
 
 Impartiality (ISO/IEC 17024): assessors and deciders must never be the same
-person, and neither may change the other's certification decisions. When the
-certification models arrive, give Assessors only the assessment permissions and
-Deciders only the decision permissions, never both to one group, and keep
-certification permissions away from Editors and Secretariat.
+person, and neither may change the other's certification decisions. Assessors
+hold only the assessment permission and Deciders only the decision permission,
+never both in one group; Editors hold no certification permission, and the
+Secretariat only the paperwork (recording the fee, assigning an assessor). The
+services check per application that nobody decides what they assessed.
 """
 
 from __future__ import annotations
@@ -52,6 +53,26 @@ MEDIA_EDITING = (
     "wagtaildocs.choose_document",
 )
 
+# Certification (members/models/certification.py). See the impartiality note above.
+CERTIFICATION_READING = (
+    "members.view_certificationapplication",
+    "members.view_certificationscheme",
+    "members.view_normversion",
+)
+CERTIFICATION_PAPERWORK = (
+    "members.view_certificationapplication",
+    "members.manage_certificationapplication",
+)
+CERTIFICATION_SCHEME_EDITING = (
+    "members.add_certificationscheme",
+    "members.change_certificationscheme",
+    "members.add_normversion",
+    "members.change_normversion",
+    "members.view_criterion",
+    "members.add_criterion",
+    "members.change_criterion",
+    "members.delete_criterion",
+)
 
 @dataclass(frozen=True)
 class Role:
@@ -99,11 +120,25 @@ ROLES: tuple[Role, ...] = (
             "members.add_payment",
             "members.view_membershipchange",
             "members.view_memberprofile",
+            *CERTIFICATION_PAPERWORK,
         ),
     ),
-    # Certification permissions follow with the certification models; see the module docstring.
-    Role(ASSESSORS, permissions=(ADMIN_ACCESS,)),
-    Role(DECIDERS, permissions=(ADMIN_ACCESS,)),
+    # The certification body (members/wagtail_hooks_certification.py, granted in members 0006).
+    # Assessors assess only what they are assigned; deciders decide and keep the scheme,
+    # the norms and the certificates. The secretariat's CERTIFICATION_PAPERWORK (above)
+    # is the fee and the assignment of an assessor, never an assessment or a decision.
+    Role(ASSESSORS, permissions=(ADMIN_ACCESS, *CERTIFICATION_READING, "members.assess_certificationapplication")),
+    Role(
+        DECIDERS,
+        permissions=(
+            ADMIN_ACCESS,
+            *CERTIFICATION_READING,
+            "members.decide_certificationapplication",
+            "members.view_certificate",
+            "members.change_certificate",
+            *CERTIFICATION_SCHEME_EDITING,
+        ),
+    ),
     # The norm committee approves norm versions through the "Norm approval" workflow only;
     # publishing happens when they approve, so they need no page permissions of their own.
     Role(NORM_COMMITTEE, permissions=(ADMIN_ACCESS,)),

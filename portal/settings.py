@@ -242,6 +242,12 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS: list = []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Certification evidence: outside MEDIA_ROOT, never served by URL, only through a permission-checked view.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# Certificate verification (/verify/, /api/v1/certificates/): requests per client address per minute,
+# and how many proxies in front of the portal append to X-Forwarded-For (0: use REMOTE_ADDR).
+VERIFY_RATE_LIMIT = int(env("VERIFY_RATE_LIMIT", "60"))
+VERIFY_TRUSTED_PROXIES = int(env("VERIFY_TRUSTED_PROXIES", "0"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from members.api import api
 from members.webhooks import stripe_webhook
 from portal import views
 from portal.feeds import NewsAtomFeed, NewsRssFeed
@@ -28,6 +29,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Certificate verification (printed on paper) and the open API.
+    path("", include("members.urls_verify")),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(

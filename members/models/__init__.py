@@ -9,3 +9,19 @@ from members.models.dues import (  # noqa: F401
 from members.models.profiles import MemberProfile  # noqa: F401
 from members.models.users import User, UserManager  # noqa: F401
 from members.models.pages import MembershipFeesPage  # noqa: F401
+from members.models.certification import (  # noqa: F401
+    Assessment,
+    Certificate,
+    CertificatePeriod,
+    CertificateSequence,
+    CertificationApplication,
+    CertificationLevel,
+    CertificationScheme,
+    CompetenceArea,
+    Criterion,
+    CriterionScore,
+    Decision,
+    Evidence,
+    NormVersion,
+    PortfolioAssignment,
+)

@@ -46,7 +46,10 @@ def language_links(context):
         }
     links = []
     for code, name in settings.LANGUAGES:
-        if isinstance(page, Page) and page.pk:
+        if context.get("language_urls"):
+            # Pages outside the language prefix (/verify/) choose the language by their own links.
+            url = context["language_urls"][code]
+        elif isinstance(page, Page) and page.pk:
             target = translations.get(code) or _home_for_language(request, code)
             url = (target.get_url(request=request) if target is not None else None) or home_url_for(code)
         elif request is not None:

@@ -15,3 +15,7 @@ class Command(BaseCommand):
         created = schedules_ensure()
         state = "created" if created else "already present"
         self.stdout.write(f"Schedule {DAILY_SCHEDULE_NAME}: {state}.")
+        from members import tasks_certification
+
+        state = "created" if tasks_certification.schedules_ensure() else "already present"
+        self.stdout.write(f"Schedule {tasks_certification.DAILY_SCHEDULE_NAME}: {state}.")

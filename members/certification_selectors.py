@@ -1,0 +1,135 @@
+"""Reads of the certification shared by several callers (pages, API, admin, services)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from members.models import (
+    Assessment,
+    Certificate,
+    CertificationApplication,
+    CertificationScheme,
+    Criterion,
+    NormVersion,
+)
+
+
+def scheme_default() -> CertificationScheme | None:
+    """The scheme members apply for (there is one today: RQIM)."""
+    return CertificationScheme.objects.filter(is_open=True).order_by("pk").first()
+
+
+def norm_version_in_force(*, scheme: CertificationScheme, on: date) -> NormVersion | None:
+    """The norm version in force on `on`: the one with the latest effective date not after it."""
+    return NormVersion.objects.filter(scheme=scheme, effective_from__lte=on).order_by("-effective_from").first()
+
+
+def criteria_for(*, norm_version: NormVersion, eqf_level: int) -> QuerySet[Criterion]:
+    """The criteria an application at `eqf_level` is assessed on: those asking at most that level."""
+    return (
+        Criterion.objects.filter(area__norm_version=norm_version, eqf_level__lte=eqf_level)
+        .select_related("area")
+        .order_by("area__sort_order", "area__code", "sort_order", "code")
+    )
+
+
+def applications_for_applicant(*, user) -> QuerySet[CertificationApplication]:
+    return (
+        CertificationApplication.objects.filter(applicant=user)
+        .select_related("scheme", "level", "norm_version", "decision", "certificate")
+        .order_by("-created_at")
+    )
+
+
+def application_for_applicant(*, user, pk: int) -> CertificationApplication | None:
+    """One of the user's own applications, or None (another person's answers None too)."""
+    return applications_for_applicant(user=user).filter(pk=pk).first()
+
+
+def current_assessment(*, application: CertificationApplication) -> Assessment | None:
+    """The assessment in progress or done (not one ended by a declared conflict)."""
+    return (
+        application.assessments.exclude(status=Assessment.Status.CONFLICT)
+        .select_related("assessor")
+        .order_by("-assigned_at")
+        .first()
+    )
+
+
+def user_took_part_in_assessment(*, application: CertificationApplication, user) -> bool:
+    """Whether `user` was ever assigned to assess `application` (even if they stepped back)."""
+    return application.assessments.filter(assessor=user).exists()
+
+
+def user_may_see_application(*, application: CertificationApplication, user) -> bool:
+    """The applicant, the body (deciders, the secretariat) and the application's assessors."""
+    if not user.is_authenticated:
+        return False
+    if application.applicant_id == user.pk:
+        return True
+    if user.has_perm("members.decide_certificationapplication") or user.has_perm(
+        "members.manage_certificationapplication"
+    ):
+        return True
+    if user.has_perm("members.assess_certificationapplication"):
+        return application.assessments.filter(assessor=user).exclude(status=Assessment.Status.CONFLICT).exists()
+    return False
+
+
+def applications_visible_to(*, user) -> QuerySet[CertificationApplication]:
+    """The applications a body member sees in the admin: an assessor only those assigned to them."""
+    queryset = CertificationApplication.objects.exclude(status=CertificationApplication.Status.DRAFT).select_related(
+        "applicant", "level", "scheme"
+    )
+    if user.is_superuser or user.has_perm("members.decide_certificationapplication") or user.has_perm(
+        "members.manage_certificationapplication"
+    ):
+        return queryset
+    if user.has_perm("members.assess_certificationapplication"):
+        return queryset.filter(
+            assessments__assessor=user,
+            assessments__status__in=[
+                Assessment.Status.AWAITING_DECLARATION,
+                Assessment.Status.IN_PROGRESS,
+                Assessment.Status.RECOMMENDED,
+            ],
+        ).distinct()
+    return queryset.none()
+
+
+def certificates_for_holder(*, user) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(holder=user)
+        .select_related("scheme", "level", "norm_version")
+        .prefetch_related(Prefetch("periods"))
+        .order_by("-issued_on")
+    )
+
+
+def certificate_for_verification(*, number: str) -> Certificate | None:
+    """A certificate with everything the verification page and JSON show, in one query."""
+    return (
+        Certificate.objects.select_related("holder", "scheme", "level", "norm_version")
+        .filter(number=number)
+        .first()
+    )
+
+
+def linkedin_add_url(*, certificate: Certificate, organisation: str, verify_url: str) -> str:
+    """LinkedIn's "Add licence or certification" link, filled in for this certificate."""
+    from urllib.parse import urlencode
+
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": f"{certificate.level.name_en or certificate.level.name_nl} (Registered and Qualified Interim Manager)",
+        "organizationName": organisation,
+        "issueYear": certificate.issued_on.year,
+        "issueMonth": certificate.issued_on.month,
+        "expirationYear": certificate.valid_until.year,
+        "expirationMonth": certificate.valid_until.month,
+        "certUrl": verify_url,
+        "certId": certificate.number,
+    }
+    return f"https://www.linkedin.com/profile/add?{urlencode(params)}"

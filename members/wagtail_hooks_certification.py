@@ -1,0 +1,288 @@
+"""The certification body's part of the Wagtail admin, and the certification's audit actions.
+
+Imported from `members/wagtail_hooks.py`. The "Certification" menu holds:
+
+- the scheme (levels, fees, validity, thresholds, periods) and the norm versions
+  with their competence areas and criteria: edited by deciders (the body);
+- applications, queued by state: the secretariat records fees and assigns
+  assessors, an assessor sees only the applications assigned to them and
+  assesses them, a decider decides (never one who assessed);
+- the certificate register with filters, and suspend / reinstate / withdraw.
+
+Every action calls one service in `members/services/certification.py`; each
+application's and certificate's history is read from the audit log.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from portal.audit import LogFormatter
+
+# --- Audit actions --------------------------------------------------------------------
+
+
+def _who(data: dict) -> str:
+    return data.get("assessor") or ""
+
+
+class _Formatter(LogFormatter):
+    def format_message(self, log_entry):
+        return self.render(log_entry.data or {})
+
+    def render(self, data: dict) -> str:
+        return str(self.label)
+
+
+def _formatter(label, render=None):
+    attrs = {"label": label}
+    if render is not None:
+        attrs["render"] = lambda self, data: str(render(data))
+    return type("CertificationLogFormatter", (_Formatter,), attrs)
+
+
+def _outcome(data):
+    from members.models import Decision
+
+    return Decision.Outcome(data["outcome"]).label if data.get("outcome") in Decision.Outcome.values else ""
+
+
+def _recommendation(data):
+    from members.models import Assessment
+
+    value = data.get("recommendation")
+    return Assessment.Recommendation(value).label if value in Assessment.Recommendation.values else ""
+
+
+LOG_ACTIONS = {
+    "members.certification_application.started": _formatter(_("Certification application started")),
+    "members.certification_application.evidence_added": _formatter(
+        _("Evidence added"), lambda d: _("Evidence added: %(file)s") % {"file": d.get("file", "")}
+    ),
+    "members.certification_application.submitted": _formatter(
+        _("Application submitted"),
+        lambda d: _("Application submitted; assessed against norms %(version)s") % {"version": d.get("norm_version", "")},
+    ),
+    "members.certification_application.fee_paid": _formatter(
+        _("Application fee received"),
+        lambda d: _("Application fee of € %(amount)s received") % {"amount": d.get("amount", "")},
+    ),
+    "members.certification_application.assessor_assigned": _formatter(
+        _("Assessor assigned"), lambda d: _("Assessor assigned: %(name)s") % {"name": _who(d)}
+    ),
+    "members.certification_application.conflict_declared": _formatter(
+        _("Conflict of interest declared"),
+        lambda d: _("%(name)s declared a relation with the applicant and stepped back") % {"name": _who(d)},
+    ),
+    "members.certification_application.no_conflict_declared": _formatter(
+        _("No conflict of interest declared"),
+        lambda d: _("%(name)s declared no conflict of interest") % {"name": _who(d)},
+    ),
+    "members.certification_application.scored": _formatter(
+        _("Criteria scored"), lambda d: _("Criteria scored: %(codes)s") % {"codes": ", ".join(d.get("criteria", []))}
+    ),
+    "members.certification_application.interview_recorded": _formatter(
+        _("Interview recorded"), lambda d: _("Interview of %(date)s recorded") % {"date": d.get("held_on", "")}
+    ),
+    "members.certification_application.recommended": _formatter(
+        _("Recommendation made"), lambda d: _("Recommendation: %(outcome)s") % {"outcome": _recommendation(d)}
+    ),
+    "members.certification_application.decided": _formatter(
+        _("Decision taken"), lambda d: _("Decision: %(outcome)s") % {"outcome": _outcome(d)}
+    ),
+    "members.certificate.issued": _formatter(
+        _("Certificate issued"),
+        lambda d: _("Certificate %(number)s issued, valid until %(until)s")
+        % {"number": d.get("number", ""), "until": d.get("valid_until", "")},
+    ),
+    "members.certificate.suspended": _formatter(
+        _("Certificate suspended"),
+        lambda d: _("Suspended until %(until)s: %(reason)s") % {"until": d.get("until", ""), "reason": d.get("reason", "")},
+    ),
+    "members.certificate.reinstated": _formatter(_("Certificate reinstated")),
+    "members.certificate.withdrawn": _formatter(
+        _("Certificate withdrawn"), lambda d: _("Withdrawn: %(reason)s") % {"reason": d.get("reason", "")}
+    ),
+    "members.certificate.expired": _formatter(
+        _("Certificate expired"), lambda d: _("Expired after %(until)s") % {"until": d.get("valid_until", "")}
+    ),
+    "members.certificate.renewed": _formatter(
+        _("Certificate renewed"),
+        lambda d: _("Renewed: valid from %(start)s until %(end)s")
+        % {"start": d.get("valid_from", ""), "end": d.get("valid_until", "")},
+    ),
+}
+
+
+@hooks.register("register_log_actions")
+def register_certification_log_actions(actions):
+    for action, formatter_class in LOG_ACTIONS.items():
+        actions.register_action(action)(formatter_class)
+
+
+# --- Viewsets ---------------------------------------------------------------------------
+
+from django.urls import path  # noqa: E402
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel  # noqa: E402
+from wagtail.admin.ui.tables import Column  # noqa: E402
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup  # noqa: E402
+
+from members import admin_views_certification as views  # noqa: E402
+from members.models import (  # noqa: E402
+    Certificate,
+    CertificationApplication,
+    CertificationScheme,
+    Criterion,
+    NormVersion,
+)
+
+
+class SchemeViewSet(ModelViewSet):
+    model = CertificationScheme
+    name = "certification_schemes"
+    url_prefix = "certification/schemes"
+    icon = "clipboard-list"
+    menu_label = _("Scheme and levels")
+    copy_view_enabled = False
+    list_display = ["name_nl", "code", "validity_years", "application_fee", "is_open"]
+    panels = [
+        FieldPanel("code"),
+        FieldRowPanel([FieldPanel("name_nl"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("description_nl"), FieldPanel("description_en")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("validity_years"), FieldPanel("application_fee"), FieldPanel("renewal_fee")]),
+                FieldRowPanel([FieldPanel("min_years_experience"), FieldPanel("min_assignments")]),
+                FieldRowPanel([FieldPanel("objection_period_weeks"), FieldPanel("reconsideration_period_weeks")]),
+            ],
+            heading=_("Rules"),
+        ),
+        FieldPanel("is_open"),
+        InlinePanel("levels", heading=_("Levels"), label=_("Level")),
+    ]
+
+
+class NormVersionViewSet(ModelViewSet):
+    model = NormVersion
+    name = "norm_versions"
+    url_prefix = "certification/norms"
+    icon = "doc-full"
+    menu_label = _("Norm versions")
+    copy_view_enabled = False
+    list_display = ["version", "title_nl", "effective_from", "replaces"]
+    panels = [
+        FieldPanel("scheme"),
+        FieldRowPanel([FieldPanel("version"), FieldPanel("effective_from"), FieldPanel("replaces")]),
+        FieldRowPanel([FieldPanel("title_nl"), FieldPanel("title_en")]),
+        FieldRowPanel([FieldPanel("summary_nl"), FieldPanel("summary_en")]),
+        InlinePanel("areas", heading=_("Competence areas"), label=_("Competence area")),
+    ]
+
+
+class CriterionViewSet(ModelViewSet):
+    model = Criterion
+    name = "certification_criteria"
+    url_prefix = "certification/criteria"
+    icon = "list-ul"
+    menu_label = _("Criteria")
+    copy_view_enabled = False
+    list_display = ["code", "text_nl", "eqf_level", "area"]
+    list_filter = ["area__norm_version", "eqf_level"]
+    panels = [FieldPanel("area"), FieldRowPanel([FieldPanel("code"), FieldPanel("eqf_level"), FieldPanel("sort_order")]),
+              FieldPanel("text_nl"), FieldPanel("text_en")]
+
+
+class ApplicationViewSet(ModelViewSet):
+    """Applications queued by state (filter), each with its detail, history and actions."""
+
+    model = CertificationApplication
+    name = views.APPLICATIONS
+    url_prefix = "certification/applications"
+    icon = "form"
+    menu_label = _("Applications")
+    add_to_reference_index = False
+    inspect_view_enabled = True
+    index_view_class = views.ApplicationIndexView
+    inspect_view_class = views.ApplicationInspectView
+    list_filter = ["status", "level"]
+    list_display = [
+        Column("applicant", label=_("Applicant")),
+        Column("level", label=_("Level")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("submitted_at", label=_("Submitted")),
+    ]
+    search_fields = ["applicant__first_name", "applicant__last_name"]
+    search_backend_name = None
+    ordering = "-submitted_at"
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
+            view_kwargs[name] = None
+        view_kwargs["inspect_url_name"] = self.get_url_name("inspect")
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("fee-paid/<int:pk>/", self.construct_view(views.FeePaidView), name="fee_paid"),
+            path("assign/<int:pk>/", self.construct_view(views.AssignView), name="assign"),
+            path("declare/<int:pk>/", self.construct_view(views.DeclareView), name="declare"),
+            path("score/<int:pk>/", self.construct_view(views.ScoreView), name="score"),
+            path("interview/<int:pk>/", self.construct_view(views.InterviewView), name="interview"),
+            path("recommend/<int:pk>/", self.construct_view(views.RecommendView), name="recommend"),
+            path("decide/<int:pk>/", self.construct_view(views.DecideView), name="decide"),
+        ]
+
+
+class CertificateViewSet(ModelViewSet):
+    """The certificate register with filters; suspend, reinstate and withdraw (POST forms)."""
+
+    model = Certificate
+    name = views.CERTIFICATES
+    url_prefix = "certification/certificates"
+    icon = "success"
+    menu_label = _("Certificates")
+    add_to_reference_index = False
+    inspect_view_enabled = True
+    index_view_class = views.CertificateIndexView
+    inspect_view_class = views.CertificateInspectView
+    list_filter = ["status", "level", "norm_version"]
+    list_display = ["number", "holder", "level", Column("status", label=_("Status"), accessor="get_status_display"),
+                    "valid_until"]
+    search_fields = ["number", "holder__first_name", "holder__last_name"]
+    search_backend_name = None
+    ordering = "-issued_on"
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
+            view_kwargs[name] = None
+        view_kwargs["inspect_url_name"] = self.get_url_name("inspect")
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("suspend/<int:pk>/", self.construct_view(views.SuspendView), name="suspend"),
+            path("reinstate/<int:pk>/", self.construct_view(views.ReinstateView), name="reinstate"),
+            path("withdraw/<int:pk>/", self.construct_view(views.WithdrawView), name="withdraw"),
+        ]
+
+
+class CertificationViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Certification")
+    menu_name = "certification"
+    menu_icon = "success"
+    menu_order = 260
+    items = (ApplicationViewSet, CertificateViewSet, SchemeViewSet, NormVersionViewSet, CriterionViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_certification_viewsets():
+    return CertificationViewSetGroup()
