@@ -122,7 +122,11 @@ def response_is_personal(request, response) -> bool:
     - the member area and the account pages, for anyone (member pages answer a
       visitor with a redirect that must not be kept either);
     - any page with a form's CSRF token in it.
+
+    The error page (5xx) is fixed text, and asks nothing of the session or database.
     """
+    if response.status_code >= 500:
+        return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return True

@@ -317,6 +317,7 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL  # private pages send visitors to allauth
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # change it through allauth, which notifies by mail
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # addresses change through allauth, with verification
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff address (hashed) goes to gravatar.com
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # nor does the admin ask releases.wagtail.org
 # A known address at sign-up costs the same password hashing as a new one.
 ACCOUNT_FORMS = {"signup": "portal.accounts.SignupForm"}
 # Rate limits count per visitor: behind TRUSTED_PROXY_COUNT proxies that append to

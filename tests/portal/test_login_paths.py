@@ -7,20 +7,18 @@ email and password in `test_no_address_signs_in_with_the_password_alone`.
 """
 
 import re
-import uuid
 
 import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.test import Client
-from django.urls import URLResolver, get_resolver, resolve
-from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from django.urls import resolve
 from django.utils import translation
 from wagtail.models import PageViewRestriction
 
 from tests.factories import UserFactory, totp_authenticator, verified_email
 from tests.portal import pages
+from tests.portal.routes import every_route
 
 pytestmark = pytest.mark.django_db
 
@@ -59,55 +57,7 @@ PASSWORD_VIEWS = {
     "wagtaildocs_authenticate_with_password": "a document's shared password; signs no one in",
 }
 
-# Sample addresses for patterns written as regular expressions.
-REGEX_SAMPLES = {
-    r"^(\d+)/(.*)$": "1/x",
-    r"^confirm-email/(?P<key>[-:\w]+)/$": "confirm-email/x/",
-    r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "password/reset/key/1-x/",
-    r"^((?:[\w\-]+/)*)$": "x/",
-    r"^.*/$": "x/",
-    r"^(?P<pk>\d+)/revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$": "1/revisions/compare/earliest...latest/",
-}
 PASSWORD_WORDS = re.compile(r"login|log_in|signin|sign_in|password|authenticat", re.I)
-
-
-def _sample(pattern) -> str:
-    if isinstance(pattern, LocalePrefixPattern):
-        return pattern.language_prefix
-    if isinstance(pattern, RoutePattern):
-
-        def value(match):
-            converter = pattern.converters[match.group(2)]
-            for candidate in ("1", "x", str(uuid.UUID(int=1))):
-                if re.fullmatch(converter.regex, candidate):
-                    return candidate
-            raise AssertionError(f"no sample value for converter {converter!r}")
-
-        return re.sub(r"<(?:(\w+):)?(\w+)>", value, str(pattern._route))
-    assert isinstance(pattern, RegexPattern)
-    regex = pattern._regex
-    plain = regex.removeprefix("^").removesuffix("$")
-    if re.fullmatch(r"[\w/\-]*", plain):
-        return plain
-    assert regex in REGEX_SAMPLES, f"add a sample address for the pattern {regex!r} to REGEX_SAMPLES"
-    return REGEX_SAMPLES[regex]
-
-
-def every_route():
-    """(address, URL pattern) for every URL pattern, in every language, with parameters
-    filled in (a pattern shadowed by an earlier one shares its address)."""
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            path = prefix + _sample(entry.pattern)
-            if isinstance(entry, URLResolver):
-                yield from walk(entry.url_patterns, path)
-            else:
-                yield path, entry
-
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            yield from walk(get_resolver().url_patterns, "/")
 
 
 def known_as(address, entry) -> str:
