@@ -127,9 +127,12 @@ def response_is_personal(request, response) -> bool:
     """
     if response.status_code >= 500:
         return False
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return True
+    # Without a session cookie no one is signed in; asking would touch the session
+    # and make every response vary on cookies.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return True
     match = getattr(request, "resolver_match", None)
     if match is not None and (match.app_name == "members" or match.func.__module__.startswith("allauth.")):
         return True

@@ -215,3 +215,10 @@ def test_the_admin_asks_gravatar_for_no_avatar(client, staff):
 def test_no_avatar_address_is_made_from_an_email_address():
     with translation.override("nl"):
         assert get_gravatar_url("staff@example.org") is None
+
+
+def test_a_visitor_without_a_session_gets_responses_that_do_not_vary_on_cookies(client):
+    response = client.get("/robots.txt")
+
+    assert "Cookie" not in response.get("Vary", "")
+    assert "no-store" not in cache_control(response)
