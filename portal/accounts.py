@@ -4,17 +4,30 @@
   the request only renders and stores the message; a task sends it after commit.
 - Mail is rendered in the language the person is using, and a new account
   remembers that language for the mail we send later.
+- Signing up with an address that already has an account looks and takes the
+  same as with a new one (allauth's ACCOUNT_PREVENT_ENUMERATION makes it look the
+  same; `SignupForm` makes it cost the same).
+- Setting up an authenticator counts as passing the second factor for the session
+  it happens in (see `record_second_factor_on_activation` and portal/security.py).
+- Rate limits count the visitor's address as the trusted proxy reports it.
 """
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
+
+logger = logging.getLogger(__name__)
 
 
 def site_name_for(request) -> str:
@@ -70,6 +83,41 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_logout_redirect_url(self, request):
         return _home_url()
+
+    def get_client_ip(self, request) -> str:
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            # Fewer X-Forwarded-For entries than TRUSTED_PROXY_COUNT: the request did not
+            # pass every proxy. Count it by the address that reached us rather than fail.
+            logger.warning("X-Forwarded-For has fewer entries than TRUSTED_PROXY_COUNT proxies")
+            return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, equally slow for a known address.
+
+    For a new address allauth hashes the password when it creates the account; for a
+    known one it only sends a mail, which answered several times faster and so told
+    which addresses have an account. The known path now hashes the password too.
+    """
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
+
+
+def record_second_factor_on_activation(sender, request, user, authenticator, **kwargs):
+    """Entering a correct code to set up an authenticator proves the second factor, as
+    signing in with it would: record it for this session, so staff who were just sent
+    to the set-up can continue to the admin without typing a second code."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    if request is None or authenticator.type != Authenticator.Type.TOTP:
+        return
+    record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True)
 
 
 def _home_url() -> str:

@@ -42,7 +42,12 @@ class HomePage(Page):
         FieldPanel("hero_image"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.AutocompleteField("intro"),
+        index.AutocompleteField("body"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
@@ -72,6 +77,14 @@ class MembersOnlyMixin(models.Model):
     class Meta:
         abstract = True
 
+    def public_body(self) -> list[str]:
+        """The body's text for the site search: none for a members-only page, so
+        words that stand only in its body never find it (the site search matches
+        the autocomplete fields; see portal.views.search)."""
+        if self.members_only:
+            return []
+        return self._meta.get_field("body").get_searchable_content(self.body)
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         if self.members_only:
@@ -86,7 +99,12 @@ class StandardPage(MembersOnlyMixin, Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.AutocompleteField("intro"),
+        index.AutocompleteField("public_body"),
+    ]
 
     parent_page_types = ["portal.HomePage", "portal.StandardPage"]
 
@@ -157,6 +175,8 @@ class NewsPage(MembersOnlyMixin, Page):
     search_fields = Page.search_fields + [
         index.SearchField("lead"),
         index.SearchField("body"),
+        index.AutocompleteField("lead"),
+        index.AutocompleteField("public_body"),
         index.FilterField("date"),
     ]
 

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # tasks
     "django_q",
+    # security headers
+    "csp",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "portal.middleware.AdminRequiresTwoFactorMiddleware",
+    "portal.security.AdminRequiresTwoFactorMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -294,7 +298,6 @@ CREDENTIAL_DEV_KEY_FILE = BASE_DIR / "var" / "credential-dev-key.json"
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "RQIM-portaal")
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
-WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # reset runs through allauth
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -325,6 +328,55 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# --- Security headers and sign-in ---------------------------------------------
+# Every sign-in runs through allauth (portal/urls.py turns Wagtail's login forms
+# into redirects); the admin asks for the second factor (portal/security.py).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL  # private pages send visitors to allauth's login
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # change it through allauth, which notifies by mail
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # addresses change through allauth, with verification
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff address (hashed) goes to gravatar.com
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # nor does the admin ask releases.wagtail.org
+# A known address at sign-up costs the same password hashing as a new one.
+ACCOUNT_FORMS = {"signup": "portal.accounts.SignupForm"}
+# Rate limits count per visitor: behind TRUSTED_PROXY_COUNT proxies that append to
+# X-Forwarded-For (default: the one proxy of the documented set-up; 0 when the
+# portal is reached directly), or from a header the proxy sets (e.g. X-Real-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
+# Content-Security-Policy (django-csp): nothing inline and nothing from elsewhere on
+# the site; Stripe's hosts only as the target of the payment forms' redirects.
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "form-action": ["'self'", "https://checkout.stripe.com", "https://billing.stripe.com"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Wagtail's admin still needs inline scripts and styles; it may frame its own previews.
+PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "img-src": ["'self'", "data:", "blob:"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# Browser features no page of the portal uses (payment runs on Stripe's own pages).
+PORTAL_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb")
+}
 
 LOGGING = {
     "version": 1,

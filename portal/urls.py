@@ -23,7 +23,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("members.credentials.urls")),  # /.well-known/jwks.json, /.well-known/did.json
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
-    # Staff sign in through the site's own login (with two-factor), never Wagtail's form.
+    # Everyone signs in through allauth (with two-factor), never Wagtail's or Django's form.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
     path("admin/", include(wagtailadmin_urls)),
@@ -36,6 +36,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    # Wagtail's front-end login (for private pages) would sign in with the password
+    # alone: it leads to allauth's instead, like /admin/login/.
+    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("search/", views.search, name="search"),
     path("news/feed/rss/", NewsRssFeed(), name="news_feed_rss"),
     path("news/feed/atom/", NewsAtomFeed(), name="news_feed_atom"),

@@ -1,7 +1,9 @@
 import re
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
+from wagtail.search.query import And, PlainText, SearchQuery
 
 SEARCH_RESULTS_PER_PAGE = 10
 
@@ -38,23 +41,38 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+SEARCH_MAX_WORDS = 10
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """Every word of `text` as the start of a word ("norm" finds "normen"), all required.
+
+    Words only: quotes and operators would reach the full-text engine's own query
+    syntax (an unclosed " makes SQLite's FTS fail), and visitors do not mean them.
+    """
+    words = re.findall(r"\w+", text)[:SEARCH_MAX_WORDS]
+    if not words:
+        return None
+    # One PlainText per word: the autocomplete search treats the last (here: only)
+    # word of each as a prefix, on SQLite's FTS5 and PostgreSQL alike.
+    return And([PlainText(word) for word in words]) if len(words) > 1 else PlainText(words[0])
+
+
 @require_GET
 def search(request):
+    """The site search: published, public pages in the reader's language.
+
+    It matches the pages' autocomplete fields, which hold what anyone may read: a
+    members-only page offers its title and introduction, never its body
+    (`MembersOnlyMixin.public_body`).
+    """
     query = (request.GET.get("q") or "").strip()[:200]
-    # Words only: quotes and operators would reach the full-text engine's own query
-    # syntax (an unclosed " makes SQLite's FTS fail), and visitors do not mean them.
-    words = " ".join(re.findall(r"\w+", query))
+    terms = search_query(query)
     results = None
-    if words:
-        # Published, public pages in the reader's language; the tree's root (depth 1) is no page to show.
+    if terms is not None:
+        # The tree's root (depth 1) is no page to show.
         pages = Page.objects.live().public().filter(locale=Locale.get_active(), depth__gt=1).specific()
-        paginator = Paginator(pages.search(words), SEARCH_RESULTS_PER_PAGE)
-        try:
-            results = paginator.page(request.GET.get("page") or 1)
-        except PageNotAnInteger:
-            results = paginator.page(1)
-        except EmptyPage:
-            results = paginator.page(paginator.num_pages)
+        results = Paginator(pages.autocomplete(terms), SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/search.html", {"query": query, "results": results})
 
 
@@ -62,6 +80,9 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# The error page carries its own small style sheet, so it shows even when static files
+# do not; it holds nothing but fixed text, so its inline style may run.
+@csp_update({"style-src": [UNSAFE_INLINE]})
 def server_error(request):
     """A static page: no context processors, no database (it may be what failed)."""
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,9 +1,26 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
-from tests.factories import UserFactory, totp_authenticator, verified_email
+from tests.factories import UserFactory, record_sign_in, totp_authenticator, verified_email
+
+
+class PortalClient(Client):
+    """Django's test client, where `force_login` stands for a finished sign-in through
+    allauth: for a user with an authenticator that includes the code, as the admin
+    requires (portal/security.py). `second_factor=False` stands for a session that
+    signed in with the password alone."""
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        super().force_login(user, backend)
+        record_sign_in(self.session, user, second_factor=second_factor)
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
 
 
 @pytest.fixture(autouse=True)

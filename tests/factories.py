@@ -43,3 +43,19 @@ def totp_authenticator(user):
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def record_sign_in(session, user, *, second_factor=True):
+    """Write into a session what allauth records when `user` signs in: the password
+    and, when asked and the user has an authenticator, the code."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.http import HttpRequest
+
+    request = HttpRequest()
+    request.session = session
+    record_authentication(request, user, "password", email=user.email)
+    if second_factor:
+        for authenticator in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
+            record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    session.save()

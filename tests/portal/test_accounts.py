@@ -4,12 +4,18 @@ Mail goes through the outbox (portal.mail), so every test that expects a mail ru
 the request inside django_capture_on_commit_callbacks(execute=True).
 """
 
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import get_hasher
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
@@ -394,3 +400,90 @@ def test_login_in_dutch_returns_to_the_dutch_home_page(client, user):
     response = client.post("/accounts/login/", {"login": user.email, "password": "correct horse battery"})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+# --- the same work for a known address ------------------------------------------------
+
+
+def test_signup_with_a_known_address_hashes_the_password_as_a_new_signup_does(client, user):
+    """Timing told which addresses have an account: a new one cost a password hash,
+    a known one did not. Both paths now hash once (the test hasher stands in)."""
+    hasher = type(get_hasher())
+    with mock.patch.object(hasher, "encode", autospec=True, side_effect=hasher.encode) as encode:
+        signup(client, user.email)
+        known = encode.call_count
+        client.logout()
+        signup(client, "someone-new@example.org")
+        new = encode.call_count - known
+
+    assert known == new == 1
+
+
+# --- rate limits count each visitor behind the proxy ----------------------------------
+
+
+def login_from(client, forwarded_for, email="nobody@example.org"):
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": "not the password"},
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+        REMOTE_ADDR="10.0.0.2",  # the proxy
+    )
+
+
+@pytest.fixture
+def two_logins_a_minute(settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+
+
+def test_by_default_one_proxy_in_front_is_trusted(settings):
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 1
+    assert settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER is None
+
+
+def test_two_visitors_behind_the_proxy_do_not_share_a_limit(client, two_logins_a_minute):
+    login_from(client, "203.0.113.1")
+    login_from(client, "203.0.113.1")
+
+    assert login_from(client, "203.0.113.1").status_code == 429
+    assert login_from(client, "203.0.113.2").status_code == 200
+
+
+def test_a_forged_address_before_the_proxys_own_does_not_escape_the_limit(client, two_logins_a_minute):
+    """The proxy appends the address it saw; what the visitor sent stands before it."""
+    login_from(client, "198.51.100.1, 203.0.113.1")
+    login_from(client, "198.51.100.2, 203.0.113.1")
+
+    assert login_from(client, "198.51.100.3, 203.0.113.1").status_code == 429
+
+
+def test_a_header_set_by_the_proxy_can_name_the_visitor_instead(client, settings, two_logins_a_minute):
+    settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
+
+    for _ in range(2):
+        client.post(reverse("account_login"), {"login": "x@example.org", "password": "x"}, HTTP_X_REAL_IP="203.0.113.9")
+
+    blocked = client.post(reverse("account_login"), {"login": "x@example.org", "password": "x"}, HTTP_X_REAL_IP="203.0.113.9")
+    other = client.post(reverse("account_login"), {"login": "x@example.org", "password": "x"}, HTTP_X_REAL_IP="203.0.113.10")
+    assert (blocked.status_code, other.status_code) == (429, 200)
+
+
+def test_fewer_forwarded_addresses_than_proxies_is_no_server_error(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+
+    assert login_from(client, "203.0.113.1").status_code == 200
+
+
+def test_the_proxy_set_up_comes_from_the_environment():
+    script = "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    base = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**base, "DEBUG": "1", "TRUSTED_PROXY_COUNT": "2", "TRUSTED_CLIENT_IP_HEADER": "CF-Connecting-IP"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.strip().splitlines()[-1].split() == ["2", "CF-Connecting-IP"], result.stderr

@@ -1,20 +1,23 @@
-"""Staff reach the Wagtail admin only with TOTP two-factor authentication."""
+"""Staff reach the Wagtail admin only with TOTP two-factor authentication, passed in
+the same session (portal/security.py)."""
 
 import time
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from portal.middleware import ADMIN_NEXT_SESSION_KEY
+from portal.security import ADMIN_NEXT_SESSION_KEY
 from tests.factories import UserFactory, totp_authenticator, verified_email
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"  # the factories' password
-
 
 
 def totp_code(secret: str) -> str:
@@ -129,7 +132,10 @@ def test_anonymous_visitor_is_sent_to_the_site_login(client):
 
 
 def activate_totp_through_the_pages(client, user):
-    """Sign in, get sent from the admin to the set-up, confirm the password, enter a code."""
+    """Sign in, get sent from the admin to the set-up, confirm the password, enter a code.
+
+    allauth announces a new authenticator once its transaction commits, inside the
+    request; tests that rely on that announcement run with real transactions."""
     login(client, user.email)
     to_setup = client.get("/admin/pages/")
     assert to_setup.url == reverse("mfa_activate_totp")
@@ -144,6 +150,7 @@ def activate_totp_through_the_pages(client, user):
     return client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_activating_totp_lets_staff_into_the_admin(client, staff):
     activate_totp_through_the_pages(client, staff)
 
@@ -151,6 +158,7 @@ def test_activating_totp_lets_staff_into_the_admin(client, staff):
     assert client.get("/admin/").status_code == 200
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_activating_totp_generates_recovery_codes_and_shows_them(client, staff):
     response = activate_totp_through_the_pages(client, staff)
 
@@ -162,6 +170,7 @@ def test_activating_totp_generates_recovery_codes_and_shows_them(client, staff):
     assert len(page.context["unused_codes"]) == 10
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_recovery_codes_page_leads_back_to_the_admin_page_asked_for(client, staff):
     response = activate_totp_through_the_pages(client, staff)
 
@@ -273,3 +282,108 @@ def test_wagtail_login_sends_to_the_site_login_keeping_next(client):
     response = client.get("/admin/login/?next=/admin/pages/")
 
     assert response.url == f"{reverse('account_login')}?next=/admin/pages/"
+
+
+# --- the session must have passed the code ---------------------------------------------
+
+
+def to_code(next_path="/admin/"):
+    return f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_path})}"
+
+
+def test_a_session_signed_in_with_the_password_alone_is_asked_for_a_code(client, staff):
+    totp_authenticator(staff)
+    client.force_login(staff, second_factor=False)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response.url == to_code("/admin/")
+
+
+def test_a_session_made_without_allauth_is_asked_for_a_code(client, staff):
+    """A session with no record of how it signed in (e.g. another login form)."""
+    totp_authenticator(staff)
+    Client.force_login(client, staff)
+
+    response = client.get("/admin/pages/?q=x")
+
+    assert response.status_code == 302
+    assert response.url == to_code("/admin/pages/?q=x")
+
+
+def test_no_admin_address_opens_without_the_code(client, staff):
+    totp_authenticator(staff)
+    client.force_login(staff, second_factor=False)
+
+    response = client.post("/admin/pages/add/", {})
+
+    assert response.status_code == 302
+    assert response.url == to_code("/admin/")
+
+
+def test_a_code_recorded_for_someone_else_does_not_count(client, staff, editor):
+    """allauth ties the records to the user: another user's code opens nothing."""
+    totp_authenticator(staff)
+    totp_authenticator(editor)
+    client.force_login(editor)
+    session = client.session
+    session[SESSION_KEY] = str(staff.pk)  # the session now belongs to staff, with editor's records
+    session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+    session.save()
+
+    assert client.get("/admin/").status_code == 302
+
+
+def test_giving_the_code_opens_the_admin_page_asked_for(client, staff):
+    secret = totp_authenticator(staff)
+    client.force_login(staff, second_factor=False)
+    asked_for = client.get("/admin/pages/").url
+
+    response = client.post(asked_for, {"code": totp_code(secret)})
+
+    assert response.status_code == 302
+    assert response.url == "/admin/pages/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_wrong_code_keeps_the_admin_closed(client, staff):
+    totp_authenticator(staff)
+    client.force_login(staff, second_factor=False)
+
+    response = client.post(to_code(), {"code": "000000"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert client.get("/admin/").status_code == 302
+
+
+def test_confirming_the_password_again_does_not_open_the_admin(client, staff):
+    totp_authenticator(staff)
+    client.force_login(staff, second_factor=False)
+
+    client.post(f"{reverse('account_reauthenticate')}?next=/admin/", {"password": PASSWORD})
+
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url == to_code("/admin/")
+
+
+def test_the_code_page_renders_inside_the_site_layout_and_says_why(client, staff):
+    totp_authenticator(staff)
+    client.force_login(staff, second_factor=False)
+
+    html = client.get("/admin/", follow=True).content.decode()
+
+    assert '<header class="site-header">' in html
+    assert '<label for="id_code">' in html
+    assert "authenticator app" in html or "authenticator-app" in html
+
+
+def test_signing_in_with_password_and_code_keeps_the_admin_open(client, staff):
+    secret = totp_authenticator(staff)
+    login(client, staff.email)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/account/").status_code == 200

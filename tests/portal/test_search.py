@@ -1,13 +1,15 @@
 """Site search over published pages, in the reader's language.
 
-Runs on SQLite and on PostgreSQL (full-text search); pages are indexed when they are
-saved and published, as in production, so no test rebuilds the index by hand.
+Runs on SQLite (FTS5) and on PostgreSQL (full-text search): run the module with
+DATABASE_URL=postgres://... too. Pages are indexed when they are saved and
+published, as in production, so no test rebuilds the index by hand.
 """
 
 import re
 
 import pytest
 
+from portal.models import StandardPage
 from portal.views import SEARCH_RESULTS_PER_PAGE
 from tests.portal import pages
 
@@ -95,3 +97,130 @@ def test_search_survives_odd_input(client, query):
 
 def test_search_never_returns_the_tree_root(client):
     assert _result_titles(client.get("/search/", {"q": "Root"}).content.decode()) == []
+
+
+# --- the start of a word is enough (SQLite and PostgreSQL) -----------------------------------
+
+
+def test_the_start_of_a_word_finds_the_whole_word(client):
+    pages.standard_page(pages.home(), title="Beroepsnormen", intro="De normen voor interim-managers.")
+    pages.standard_page(pages.home(), title="Contact", intro="Bel ons.")
+
+    html = client.get("/search/", {"q": "norm"}).content.decode()
+
+    assert _result_titles(html) == ["Beroepsnormen"]
+
+
+def test_the_start_of_a_word_in_the_body_is_enough(client):
+    pages.standard_page(
+        pages.home(), title="Over ons", body=[("paragraph", "<p>Wij toetsen aan de beroepscode.</p>")]
+    )
+
+    html = client.get("/search/", {"q": "beroeps"}).content.decode()
+
+    assert _result_titles(html) == ["Over ons"]
+
+
+def test_every_word_is_a_start_and_all_are_needed(client):
+    pages.standard_page(pages.home(), title="Kwaliteit", intro="Kwaliteitseisen en normen")
+    pages.standard_page(pages.home(), title="Alleen normen", intro="Over normen")
+
+    html = client.get("/search/", {"q": "kwal norm"}).content.decode()
+
+    assert _result_titles(html) == ["Kwaliteit"]
+
+
+def test_capitals_do_not_matter(client):
+    pages.standard_page(pages.home(), title="Intervisie", intro="Over intervisie")
+
+    assert _result_titles(client.get("/search/", {"q": "INTERV"}).content.decode()) == ["Intervisie"]
+
+
+def test_the_start_of_a_word_finds_a_news_item_by_its_lead(client):
+    index = pages.news_index(pages.home())
+    pages.news_item(index, title="Ledenvergadering", lead="De jaarvergadering stemt over de contributie.")
+
+    assert _result_titles(client.get("/search/", {"q": "jaarverg"}).content.decode()) == ["Ledenvergadering"]
+
+
+# --- members-only text stays out of the public search -----------------------------------------
+
+
+def test_a_word_only_in_a_members_only_body_finds_nothing(client):
+    pages.standard_page(
+        pages.home(),
+        title="Ledenvoordeel",
+        intro="Alleen voor leden.",
+        body=[("paragraph", "<p>De kortingscode is zonnebloem.</p>")],
+        members_only=True,
+    )
+
+    html = client.get("/search/", {"q": "zonnebloem"}).content.decode()
+
+    assert _result_titles(html) == []
+    assert "kortingscode" not in html
+
+
+def test_a_members_only_news_body_finds_nothing(client):
+    index = pages.news_index(pages.home())
+    pages.news_item(
+        index, title="Ledennieuws", lead="Voor leden.", body=[("paragraph", "<p>Geheimwoord</p>")], members_only=True
+    )
+
+    assert _result_titles(client.get("/search/", {"q": "geheimwoord"}).content.decode()) == []
+
+
+def test_a_members_only_page_is_found_by_its_title_and_introduction(client):
+    pages.standard_page(
+        pages.home(),
+        title="Ledenvoordeel",
+        intro="Kortingen voor leden.",
+        body=[("paragraph", "<p>De kortingscode is zonnebloem.</p>")],
+        members_only=True,
+    )
+
+    by_title = client.get("/search/", {"q": "ledenvoordeel"}).content.decode()
+    by_intro = client.get("/search/", {"q": "kortingen"}).content.decode()
+
+    assert _result_titles(by_title) == _result_titles(by_intro) == ["Ledenvoordeel"]
+    assert "Kortingen voor leden." in by_title
+    assert "zonnebloem" not in by_title
+
+
+def test_a_page_opened_to_everyone_is_found_by_its_body_once_published(client):
+    page = pages.standard_page(
+        pages.home(), title="Ledenvoordeel", body=[("paragraph", "<p>De kortingscode is zonnebloem.</p>")], members_only=True
+    )
+    page.members_only = False
+    pages.publish(page)
+
+    assert _result_titles(client.get("/search/", {"q": "zonnebloem"}).content.decode()) == ["Ledenvoordeel"]
+
+
+# --- cost --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_search_costs_the_same_queries_for_few_and_many_results(client, django_assert_max_num_queries, count):
+    for n in range(count):
+        pages.add(pages.home(), StandardPage(title=f"Normen {n}", intro="Over normen"), revision=False)
+
+    with django_assert_max_num_queries(15):
+        response = client.get("/search/", {"q": "norm"})
+
+    assert len(_result_titles(response.content.decode())) == min(count, SEARCH_RESULTS_PER_PAGE)
+
+
+@pytest.mark.postgres
+def test_postgres_finds_the_start_of_a_word_and_keeps_members_only_text_out(client):
+    """The same rules on PostgreSQL's full-text index (the suite runs there with DATABASE_URL)."""
+    from django.db import connection
+
+    pages.standard_page(pages.home(), title="Beroepsnormen", intro="Normen")
+    pages.standard_page(
+        pages.home(), title="Ledenvoordeel", body=[("paragraph", "<p>zonnebloem</p>")], members_only=True
+    )
+
+    assert connection.vendor == "postgresql"
+    assert _result_titles(client.get("/search/", {"q": "beroepsn"}).content.decode()) == ["Beroepsnormen"]
+    assert _result_titles(client.get("/search/", {"q": "zonneb"}).content.decode()) == []
