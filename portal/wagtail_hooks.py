@@ -5,9 +5,11 @@ portal/models.py) and appear under Settings.
 """
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.cache import page_cache_allow
 from portal.models import NavigationMenu
 
 
@@ -27,3 +29,9 @@ class NavigationMenuViewSet(SnippetViewSet):
 
 
 register_snippet(NavigationMenuViewSet)
+
+
+@hooks.register("before_serve_page")
+def page_cache_mark(page, request, serve_args, serve_kwargs):
+    """A CMS page may go into the page cache for visitors (portal/cache.py checks the response too)."""
+    page_cache_allow(request, page)
