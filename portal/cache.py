@@ -32,6 +32,7 @@ stored with the page and replayed.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import time
 
@@ -39,7 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils import translation
@@ -100,14 +101,31 @@ def cache_purge() -> None:
     transaction.on_commit(_bump)
 
 
+# Parts already read by this process, for the current generation only: after the first
+# request a part costs no round trip to the cache server at all.
+_local_parts: dict[str, object] = {}
+_local_generation: list[int | None] = [None]
+LOCAL_PARTS_MAX = 5000
+
+
 def cached_part(name: str, build, *, request=None, timeout: int = PARTS_SECONDS):
-    """The shared part `name` of the current generation, built by `build()` when missing."""
-    key = f"portal:part:{cache_generation(request)}:{name}"
-    value = cache.get(key)
+    """The shared part `name` of the current generation, built by `build()` when missing.
+
+    Callers only read what they get: a list or dict is shared by the requests of a
+    process (a model instance is copied, so per-request attributes stay apart)."""
+    generation = cache_generation(request)
+    if _local_generation[0] != generation or len(_local_parts) > LOCAL_PARTS_MAX:
+        _local_parts.clear()
+        _local_generation[0] = generation
+    key = f"portal:part:{generation}:{name}"
+    value = _local_parts.get(key)
     if value is None:
-        value = build()
-        cache.set(key, value, timeout)
-    return value
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, timeout)
+        _local_parts[key] = value
+    return copy.copy(value) if isinstance(value, Model) else value
 
 
 # --- view restrictions, read once -----------------------------------------------------
@@ -202,10 +220,12 @@ def site_preload(request) -> None:
         return
     from wagtail.models import Site
 
-    hostname = split_domain_port(request._get_raw_host())[0]
-    port = request.get_port()
     try:
+        hostname = split_domain_port(request.get_host())[0]  # only hosts in ALLOWED_HOSTS get a key
+        port = request.get_port()
         site = cached_part(f"site:{hostname}:{port}", lambda: Site._find_for_request(request) or False, request=request)
+    except DisallowedHost:
+        return  # Django answers 400 further on
     except DatabaseError:
         return  # the view decides what to answer (/healthz says 503)
     request._wagtail_site = site or None
