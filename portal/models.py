@@ -275,6 +275,8 @@ class OutboundEmail(models.Model):
 
     `key` names the occasion (e.g. "dues-reminder:42:2027-01-01"): queuing the same
     occasion again returns the existing row, so a reminder goes out at most once.
+    A message still queued long after `queued_at` has lost its task; the outbox sweep
+    (portal.mail.outbox_sweep) queues it again, `requeues` times at most, then marks it failed.
     """
 
     class Status(models.TextChoices):
@@ -293,6 +295,8 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("handed to the queue"), null=True, blank=True)
+    requeues = models.PositiveSmallIntegerField(_("queued again"), default=0)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
