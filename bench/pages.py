@@ -246,7 +246,7 @@ def main() -> None:
         if not args.no_seed:
             print("migrate and seed_demo …", flush=True)
             manage(ROOT, env, "migrate", "--noinput", "-v0")
-            manage(ROOT, env, "seed_demo")
+            manage(ROOT, {**env, "DEBUG": "1"}, "seed_demo")  # seed_demo refuses to run without DEBUG
         item = news_item_path(args)
         pages = {"home": "/", "news item": item}
 

@@ -19,7 +19,8 @@ content before the commit cannot leave it behind under the new number.
 
 A page is stored only when nothing in it belongs to one visitor: the request
 carries no cookie but the CSRF and language cookies (so no session: not signed
-in, no messages waiting) and no credentials; the page is not members-only and
+in, no messages waiting), no credentials and no query parameter but the few
+pages read; the page is not members-only and
 did not opt out (`page_cache = False` on the page class); the response is a 200
 without Set-Cookie, without `Cache-Control: private/no-store/no-cache`, without a
 CSRF token or CSP nonce in its body, and not compressed or varying on anything
@@ -53,6 +54,10 @@ ANONYMOUS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 # A stored page may vary only on what the key already covers.
 STORABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
 PRIVATE_DIRECTIVES = {"private", "no-store", "no-cache"}
+# Query parameters pages read (the news list's page and tag). An address with any other
+# parameter (?utm_source=..., ?x=1, ?x=2, ...) is served fresh: nobody can fill the
+# cache with endless variants of one page.
+CACHEABLE_QUERY_PARAMS = {"page", "tag"}
 # Fields a draft save changes on a page: the live site stays as it was.
 DRAFT_ONLY_FIELDS = {
     "wagtail_admin_comments",
@@ -165,7 +170,7 @@ def page_cache_allow(request, page) -> None:
 def _may_read(request) -> bool:
     if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
         return False
-    return set(request.COOKIES) <= ANONYMOUS_COOKIES
+    return set(request.COOKIES) <= ANONYMOUS_COOKIES and set(request.GET) <= CACHEABLE_QUERY_PARAMS
 
 
 def _page_key(request, generation: int) -> str | None:

@@ -166,6 +166,12 @@ def test_the_query_string_is_part_of_the_key(client, news_index):
     assert "Over leden" not in response.content.decode()
 
 
+def test_an_address_with_other_query_parameters_is_served_fresh(client, news_item):
+    get_twice(client, f"{news_item.url}?utm_source=nieuwsbrief")
+
+    assert HIT_HEADER not in client.get(f"{news_item.url}?utm_source=nieuwsbrief")
+
+
 def test_headers_are_replayed_and_outer_middleware_still_runs(client, news_item):
     first, second = get_twice(client, news_item.url)
 
