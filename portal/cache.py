@@ -268,6 +268,12 @@ def _purge_on_signal(**kwargs) -> None:
     cache_purge()
 
 
+def _purge_on_settings_save(sender, instance, created=False, **kwargs) -> None:
+    # Created on a site's first visit, by the very lookup that caches them: nothing is stale.
+    if not created:
+        cache_purge()
+
+
 def _purge_on_page_save(sender, instance, update_fields=None, **kwargs) -> None:
     from wagtail.models import Page
 
@@ -302,6 +308,8 @@ def connect_signals() -> None:
         weak=False,
         dispatch_uid=f"{uid}.page_delete",
     )
+    post_save.connect(_purge_on_settings_save, sender=AssociationSettings, dispatch_uid=f"{uid}.save.settings")
     for model in (NavigationMenu, AssociationSettings, PageViewRestriction, Site, Locale, get_image_model()):
-        post_save.connect(_purge_on_signal, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
+        if model is not AssociationSettings:
+            post_save.connect(_purge_on_signal, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
         post_delete.connect(_purge_on_signal, sender=model, dispatch_uid=f"{uid}.delete.{model._meta.label}")

@@ -21,7 +21,7 @@ def page_cache_on(settings):
 
 @pytest.fixture(autouse=True)
 def association_details(db):
-    """Made on the first visit otherwise, and saving them purges the cache."""
+    """The association's details as a seeded site has them (else made on the first visit)."""
     return AssociationSettings.for_site(Site.objects.get(is_default_site=True))
 
 
