@@ -349,3 +349,11 @@ def test_editors_do_not_see_the_outbox(client):
     response = client.get(OUTBOX_URL)
 
     assert response.status_code in (302, 403)
+
+
+def test_the_outbox_is_in_the_reports_menu_of_the_secretariat_only(client):
+    client.force_login(staff_member("Secretariat"))
+    assert OUTBOX_URL in client.get("/admin/").content.decode()
+
+    client.force_login(staff_member("Editors"))
+    assert OUTBOX_URL not in client.get("/admin/").content.decode()
