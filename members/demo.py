@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import Membership, MembershipChange, MembershipPlan, Payment
+from portal import tasks as portal_tasks
 
 PLANS = [
     {
@@ -97,6 +98,8 @@ def seed_members(stdout) -> None:
 
     created = schedules_ensure()
     stdout.write(f"  Daily membership run scheduled: {'created' if created else 'already present'}.")
+    created = portal_tasks.schedules_ensure()
+    stdout.write(f"  Outbox sweep scheduled: {'created' if created else 'already present'}.")
 
 
 def _seed_plans(stdout) -> dict[str, MembershipPlan]:

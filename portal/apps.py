@@ -12,3 +12,7 @@ class PortalConfig(AppConfig):
         from portal.accounts import record_second_factor_on_activation
 
         authenticator_added.connect(record_second_factor_on_activation, dispatch_uid="portal_second_factor_on_activation")
+
+        from portal.cache import connect_signals
+
+        connect_signals()

@@ -3,17 +3,33 @@
 Requests never talk to the mail server. `email_queue` stores the message and
 queues `portal.tasks.email_send` once the transaction commits; the task sends
 each message once, however often it runs.
+
+No message is lost silently. A task can vanish (a worker's queue lost, a task that
+can no longer be read after the secret key changed), leaving its message "queued"
+for ever. `outbox_sweep`, scheduled every few minutes, queues such a message again
+(the send task is idempotent, so a task that was only late sends nothing twice),
+and after `OUTBOX_MAX_REQUEUES` marks it failed, where the admin's outbox shows it.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
+from portal.audit import Source, log_action
 from portal.models import OutboundEmail
+
+# A task runs within seconds; django-q2 retries one for retry (90 s) × max_attempts (5).
+# A message still queued this long after it was handed to the queue has lost its task.
+OUTBOX_STUCK_AFTER = timedelta(minutes=15)
+OUTBOX_MAX_REQUEUES = 3
+OUTBOX_SWEEP_BATCH = 200
 
 
 def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> OutboundEmail:
@@ -36,6 +52,7 @@ def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> 
         subject=message.subject[:255],
         body_text=text,
         body_html=html,
+        queued_at=timezone.now(),
     )
     # The unique `key` is left to the database, so two requests racing for the
     # same occasion end in the IntegrityError below rather than a ValidationError.
@@ -80,3 +97,46 @@ def _enqueue_after_commit(pk: int) -> None:
     from django_q.tasks import async_task
 
     transaction.on_commit(lambda: async_task("portal.tasks.email_send", pk, task_name=f"email-{pk}"))
+
+
+def outbox_stuck_q(*, now=None) -> Q:
+    """Messages still queued `OUTBOX_STUCK_AFTER` after they were last handed to the queue."""
+    cutoff = (now or timezone.now()) - OUTBOX_STUCK_AFTER
+    return Q(status=OutboundEmail.Status.QUEUED) & (
+        Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def outbox_sweep(*, now=None) -> dict[str, int]:
+    """Queue again each message that lost its task; give up on one after `OUTBOX_MAX_REQUEUES`.
+
+    Safe to run at any time and twice at once: each message is locked, checked again
+    and changed in its own transaction.
+    """
+    now = now or timezone.now()
+    counts = {"requeued": 0, "failed": 0, "skipped": 0}
+    stuck = OutboundEmail.objects.filter(outbox_stuck_q(now=now)).order_by("pk")
+    pks = list(stuck.values_list("pk", flat=True)[:OUTBOX_SWEEP_BATCH])
+    for pk in pks:
+        counts[_outbox_requeue_one(pk=pk, now=now)] += 1
+    return counts
+
+
+@transaction.atomic
+def _outbox_requeue_one(*, pk: int, now) -> str:
+    email = OutboundEmail.objects.select_for_update().filter(outbox_stuck_q(now=now), pk=pk).first()
+    if email is None:
+        return "skipped"  # sent, failed or queued again meanwhile
+    waited = int((now - (email.queued_at or email.created_at)).total_seconds() // 60)
+    if email.requeues >= OUTBOX_MAX_REQUEUES:
+        email.status = OutboundEmail.Status.FAILED
+        email.last_error = f"No task sent it: queued {email.requeues + 1} times, the last {waited} minutes ago."
+        email.save(update_fields=["status", "last_error"])
+        log_action(email, "portal.email.given_up", source=Source.SYSTEM, data={"requeues": email.requeues, "minutes": waited})
+        return "failed"
+    email.requeues += 1
+    email.queued_at = now
+    email.save(update_fields=["requeues", "queued_at"])
+    log_action(email, "portal.email.requeued", source=Source.SYSTEM, data={"requeues": email.requeues, "minutes": waited})
+    _enqueue_after_commit(email.pk)
+    return "requeued"

@@ -18,6 +18,7 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from portal.blocks import BodyBlock, LinkBlock
+from portal.cache import cached_part, public_pages
 
 NEWS_PER_PAGE = 10
 HOME_NEWS_COUNT = 3
@@ -57,8 +58,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = news_latest(locale=self.locale, limit=HOME_NEWS_COUNT)
-        context["news_index"] = NewsIndexPage.objects.live().public().child_of(self).first()
+        # locale_id, not locale: the filter needs only the key, not another query.
+        context["latest_news"] = news_latest(locale=self.locale_id, limit=HOME_NEWS_COUNT, request=request)
+        context["news_index"] = public_pages(NewsIndexPage.objects.live().child_of(self), request).first()
         return context
 
 
@@ -124,13 +126,13 @@ class NewsIndexPage(Page):
     class Meta:
         verbose_name = _("news index")
 
-    def news_items(self):
+    def news_items(self, request=None):
         """The published news items under this index, newest first, with what cards show."""
-        return news_list_queryset().child_of(self)
+        return news_list_queryset(request).child_of(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        items = self.news_items()
+        items = self.news_items(request)
         tag_slug = (request.GET.get("tag") or "").strip()
         if tag_slug:
             context["current_tag"] = Tag.objects.filter(slug=tag_slug).first() or Tag(name=tag_slug, slug=tag_slug)
@@ -193,13 +195,13 @@ class NewsPage(MembersOnlyMixin, Page):
         return context
 
 
-def news_list_queryset():
+def news_list_queryset(request=None):
     """Published, public news items, newest first, with their card image rendition and
-    tags fetched up front: a list costs the same number of queries for 5 items as for 50."""
+    tags fetched up front: a list costs the same number of queries for 5 items as for 50.
+    (The view restrictions that decide "public" come from the cache, see portal/cache.py.)"""
     Rendition = get_image_model().get_rendition_model()
     return (
-        NewsPage.objects.live()
-        .public()
+        public_pages(NewsPage.objects.live(), request)
         .select_related("image")
         .prefetch_related(
             Prefetch("image__renditions", queryset=Rendition.objects.filter(filter_spec=NEWS_CARD_IMAGE)),
@@ -209,9 +211,9 @@ def news_list_queryset():
     )
 
 
-def news_latest(*, locale, limit: int):
-    """The newest published news items in one language, with what lists show."""
-    return list(news_list_queryset().filter(locale=locale)[:limit])
+def news_latest(*, locale, limit: int, request=None):
+    """The newest published news items in one language (a Locale or its key), with what lists show."""
+    return list(news_list_queryset(request).filter(locale=locale)[:limit])
 
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
@@ -272,6 +274,13 @@ class AssociationSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("association details")
 
+    @classmethod
+    def for_site(cls, site):
+        """The details of `site` from the cache: every page's footer shows them (purged on save)."""
+        if site is None:
+            return super().for_site(site)
+        return cached_part(f"association-settings:{site.pk}", lambda: super(AssociationSettings, cls).for_site(site))
+
     def social_links(self):
         links = [("LinkedIn", self.linkedin_url), ("X", self.x_url), ("YouTube", self.youtube_url)]
         return [(label, url) for label, url in links if url]
@@ -305,6 +314,8 @@ class OutboundEmail(models.Model):
 
     `key` names the occasion (e.g. "dues-reminder:42:2027-01-01"): queuing the same
     occasion again returns the existing row, so a reminder goes out at most once.
+    A message still queued long after `queued_at` has lost its task; the outbox sweep
+    (portal.mail.outbox_sweep) queues it again, `requeues` times at most, then marks it failed.
     """
 
     class Status(models.TextChoices):
@@ -323,6 +334,8 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("handed to the queue"), null=True, blank=True)
+    requeues = models.PositiveSmallIntegerField(_("queued again"), default=0)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

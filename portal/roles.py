@@ -110,6 +110,8 @@ ROLES: tuple[Role, ...] = (
             "members.add_user",
             "members.change_user",
             "portal.change_associationsettings",
+            # Reports › Outbox: e-mail that failed or lost its task (granted in portal 0005).
+            "portal.view_outboundemail",
             # The members area (members/wagtail_hooks.py, granted in members 0003).
             "members.view_membershipplan",
             "members.add_membershipplan",

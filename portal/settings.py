@@ -160,6 +160,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Page cache: visitors who are not signed in get CMS pages from the cache, which
+# publishing purges (portal/cache.py). On by default with Redis, whose purge every
+# process sees; PAGE_CACHE_SECONDS=0 switches it off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "portal.cache.PageCacheMiddleware")
+
 # django-q2 delivers at least once: a task still running after `retry` seconds is
 # handed out again, so `timeout` stays below `retry`, attempts are bounded and
 # every task is written to be safe when it runs twice.

@@ -1,9 +1,13 @@
 """django-q2 entry points of the portal. Each is safe to run twice."""
 
+from datetime import timedelta
+
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
+from django_q.models import Schedule
 
+from portal import mail
 from portal.models import OutboundEmail
 
 
@@ -36,3 +40,27 @@ def email_send(pk: int) -> str:
             return "sent"
     # Committed the attempt; raising makes django-q2 try again (up to max_attempts).
     raise failure
+
+
+OUTBOX_SWEEP_SCHEDULE_NAME = "portal.outbox_sweep"
+OUTBOX_SWEEP_MINUTES = 5
+
+
+def outbox_sweep() -> dict[str, int]:
+    """Queue again the e-mail whose task vanished (see portal.mail.outbox_sweep)."""
+    return mail.outbox_sweep()
+
+
+def schedules_ensure() -> bool:
+    """Register the outbox sweep as a django-q2 schedule, once. Returns whether it was created."""
+    _schedule, created = Schedule.objects.get_or_create(
+        name=OUTBOX_SWEEP_SCHEDULE_NAME,
+        defaults={
+            "func": "portal.tasks.outbox_sweep",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": OUTBOX_SWEEP_MINUTES,
+            "repeats": -1,
+            "next_run": timezone.now() + timedelta(minutes=OUTBOX_SWEEP_MINUTES),
+        },
+    )
+    return created

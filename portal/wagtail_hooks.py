@@ -1,14 +1,22 @@
-"""The CMS core in the Wagtail admin: the menus editors keep (and translate).
+"""The CMS core in the Wagtail admin: the menus editors keep (and translate), the
+page cache's mark on CMS pages, and the outbox (Reports › Outbox) for staff.
 
 The association details are a site setting (registered with @register_setting in
 portal/models.py) and appear under Settings.
 """
 
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.models import NavigationMenu
+from portal.audit import LogFormatter
+from portal.cache import page_cache_allow
+from portal.models import NavigationMenu, OutboundEmail
 
 
 class NavigationMenuViewSet(SnippetViewSet):
@@ -27,3 +35,88 @@ class NavigationMenuViewSet(SnippetViewSet):
 
 
 register_snippet(NavigationMenuViewSet)
+
+
+@hooks.register("before_serve_page")
+def page_cache_mark(page, request, serve_args, serve_kwargs):
+    """A CMS page may go into the page cache for visitors (portal/cache.py checks the response too)."""
+    page_cache_allow(request, page)
+
+
+# --- the outbox ---------------------------------------------------------------------------
+
+
+class OutboxViewSet(ModelViewSet):
+    """Reports › Outbox: every e-mail the portal sent or tried to send, read-only.
+
+    Failed messages (the mail server refused, or no task sent them: see
+    portal.mail.outbox_sweep) show with their error; filter on "Failed" to see them.
+    Staff need the `portal.view_outboundemail` permission (the Secretariat has it).
+    """
+
+    model = OutboundEmail
+    name = "outbox"
+    url_prefix = "outbox"
+    icon = "mail"
+    menu_label = _("Outbox")
+    menu_name = "outbox"
+    menu_hook = "register_reports_menu_item"
+    add_to_reference_index = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["subject", "to", "kind", "status", "attempts", "requeues", "created_at", "last_error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject", "to", "kind"]
+    search_backend_name = None
+    ordering = ["-created_at"]
+    list_per_page = 50
+    inspect_view_fields = [
+        "subject", "to", "from_email", "kind", "key", "status", "attempts", "requeues",
+        "created_at", "queued_at", "sent_at", "last_error", "body_text",
+    ]  # fmt: skip
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        # Read-only: mail is queued by the services and sent by tasks, never edited here.
+        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
+            view_kwargs[name] = None
+        view_kwargs["inspect_url_name"] = self.get_url_name("inspect")
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+    @property
+    def url_finder_class(self):
+        return type("OutboxAdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    return OutboxViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_outbox_log_actions(actions):
+    @actions.register_action("portal.email.requeued")
+    class EmailRequeued(LogFormatter):
+        label = _("Queue e-mail again")
+
+        def format_message(self, log_entry):
+            return gettext("Queued again after %(minutes)s minutes without a task (time %(requeues)s).") % {
+                "minutes": log_entry.data.get("minutes"),
+                "requeues": log_entry.data.get("requeues"),
+            }
+
+    @actions.register_action("portal.email.given_up")
+    class EmailGivenUp(LogFormatter):
+        label = _("Give up on e-mail")
+
+        def format_message(self, log_entry):
+            return gettext("Marked failed: no task sent it, also after being queued again %(requeues)s times.") % {
+                "requeues": log_entry.data.get("requeues"),
+            }

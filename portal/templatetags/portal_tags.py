@@ -4,6 +4,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
+from portal.cache import cached_part
 from portal.models import NavigationMenu
 from portal.money import format_euro
 
@@ -35,29 +36,44 @@ def language_links(context):
     home page of that language when there is none yet); on any other page (search,
     accounts, a 404) to the same address and query string in that language.
     Each link is a dict: code, name, url (site-relative), current (bool).
+    A page's links come from the cache (portal/cache.py), purged when a page is published.
     """
     request = context.get("request")
     page = context.get("page")
     current = translation.get_language()
-    translations = {}
-    if isinstance(page, Page) and page.pk:
-        translations = {
-            p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")
-        }
-    links = []
-    for code, name in settings.LANGUAGES:
-        if context.get("language_urls"):
-            # Pages outside the language prefix (/verify/) choose the language by their own links.
-            url = context["language_urls"][code]
-        elif isinstance(page, Page) and page.pk:
-            target = translations.get(code) or _home_for_language(request, code)
-            url = (target.get_url(request=request) if target is not None else None) or home_url_for(code)
-        elif request is not None:
-            url = translate_url(request.get_full_path(), code)
-        else:
-            url = home_url_for(code)
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
-    return links
+    if context.get("language_urls"):
+        # Pages outside the language prefix (/verify/) choose the language by their own links.
+        urls = context["language_urls"]
+    elif isinstance(page, Page) and page.pk:
+        urls = cached_part(
+            f"language-links:{_host(request)}:{page.pk}",
+            lambda: _page_language_urls(request, page),
+            request=request,
+        )
+    elif request is not None:
+        urls = {code: translate_url(request.get_full_path(), code) for code, _name in settings.LANGUAGES}
+    else:
+        urls = {code: home_url_for(code) for code, _name in settings.LANGUAGES}
+    return [
+        {"code": code, "name": name, "url": urls[code], "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
+
+
+def _host(request) -> str:
+    """Page links are site-relative only on their own site: cache them per host."""
+    return request.get_host() if request is not None else ""
+
+
+def _page_language_urls(request, page) -> dict[str, str]:
+    translations = {
+        p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")
+    }
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        target = translations.get(code) or _home_for_language(request, code)
+        urls[code] = (target.get_url(request=request) if target is not None else None) or home_url_for(code)
+    return urls
 
 
 def _home_for_language(request, code):
@@ -93,7 +109,32 @@ def active_locale(request=None) -> Locale:
 
 
 def navigation_items(placement: str, *, request=None) -> list[dict]:
-    """The links of one menu as dicts: url, text, current ("page", "section" or "")."""
+    """The links of one menu as dicts: url, text, current ("page", "section" or "").
+
+    The links come from the cache, per menu, language and host (portal/cache.py: purged
+    when a page or a menu is published); only which one is current is worked out here."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    links = cached_part(
+        f"navigation:{_host(request)}:{placement}:{language}",
+        lambda: _navigation_links(placement, request=request),
+        request=request,
+    )
+    current_path = request.path if request is not None else ""
+    home = home_url_for(language)
+    items = []
+    for url, text in links:
+        if url == current_path:
+            state = "page"
+        elif url.startswith("/") and url not in ("/", home) and current_path.startswith(url):
+            state = "section"
+        else:
+            state = ""
+        items.append({"url": url, "text": text, "current": state})
+    return items
+
+
+def _navigation_links(placement: str, *, request=None) -> list[tuple[str, str]]:
+    """(url, text) of each link in the menu of `placement` in the active language."""
     locale = active_locale(request)
     menus = {
         menu.locale.language_code: menu
@@ -104,8 +145,7 @@ def navigation_items(placement: str, *, request=None) -> list[dict]:
         return []
     links = [block.value for block in menu.items if block.block_type == "link"]
     localized = _localized_pages([link.get("page") for link in links if link.get("page")], locale)
-    current_path = request.path if request is not None else ""
-    items = []
+    result = []
     for link in links:
         page = link.get("page")
         if page:
@@ -116,16 +156,9 @@ def navigation_items(placement: str, *, request=None) -> list[dict]:
             text = link.get("label") or target.title
         else:
             url, text = link.get("url"), link.get("label")
-        if not url:
-            continue
-        if url == current_path:
-            state = "page"
-        elif url.startswith("/") and url not in ("/", home_url_for(locale.language_code)) and current_path.startswith(url):
-            state = "section"
-        else:
-            state = ""
-        items.append({"url": url, "text": text or url, "current": state})
-    return items
+        if url:
+            result.append((url, text or url))
+    return result
 
 
 def _localized_pages(pages, locale):

@@ -1,4 +1,5 @@
-"""manage.py setup_schedules: register the members' recurring tasks with django-q2.
+"""manage.py setup_schedules: register the portal's recurring tasks with django-q2
+(the members' daily run and the outbox sweep).
 
 Idempotent: an existing schedule (perhaps with a time changed by hand) is left alone.
 """
@@ -6,10 +7,14 @@ Idempotent: an existing schedule (perhaps with a time changed by hand) is left a
 from django.core.management.base import BaseCommand
 
 from members.tasks import DAILY_SCHEDULE_NAME, schedules_ensure
+from portal import tasks as portal_tasks
 
 
 class Command(BaseCommand):
-    help = "Register the daily membership run (resignations, arrears, lapses, reminders) as a django-q2 schedule."
+    help = (
+        "Register the daily membership run (resignations, arrears, lapses, reminders) and the "
+        "outbox sweep (e-mail whose task vanished) as django-q2 schedules."
+    )
 
     def handle(self, *args, **options):
         created = schedules_ensure()
@@ -19,3 +24,5 @@ class Command(BaseCommand):
 
         state = "created" if tasks_certification.schedules_ensure() else "already present"
         self.stdout.write(f"Schedule {tasks_certification.DAILY_SCHEDULE_NAME}: {state}.")
+        state = "created" if portal_tasks.schedules_ensure() else "already present"
+        self.stdout.write(f"Schedule {portal_tasks.OUTBOX_SWEEP_SCHEDULE_NAME}: {state}.")
