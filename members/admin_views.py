@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -27,30 +25,17 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from members import services
 from members.admin_forms import EndMembershipForm, RecordPaymentForm, SendReminderForm
-from members.models import MemberProfile, Membership, MembershipChange, Payment
-from members.selectors import change_label
+from members.models import Membership
+from members.selectors import membership_admin_detail, membership_admin_queryset, member_profile, plan_in_use
+from members.services.dues import payment_record
+from members.services.membership import membership_end
+from members.services.reminders import REMINDER_STATUSES, membership_admin_reminder_send
 from portal.exceptions import DomainError
-from portal.mail import email_render_and_queue
-from portal.models import AssociationSettings, OutboundEmail
+from portal.models import AssociationSettings
 
 Status = Membership.Status
 
-# Statuses in which a reminder makes sense: something is (or will be) due.
-REMINDER_STATUSES = (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS, Status.LAPSED)
-
-
-def membership_admin_queryset():
-    """Memberships with everything the list and the export show, in one query."""
-    return Membership.objects.select_related("user", "plan", "user__member_profile")
-
-
-def _profile(membership: Membership):
-    try:
-        return membership.user.member_profile
-    except MemberProfile.DoesNotExist:
-        return None
 
 
 def _full_name(membership: Membership) -> str:
@@ -58,13 +43,13 @@ def _full_name(membership: Membership) -> str:
 
 
 def _city(membership: Membership) -> str:
-    profile = _profile(membership)
+    profile = member_profile(membership)
     return profile.city if profile else ""
 
 
 def _profile_field(name):
     def getter(membership):
-        profile = _profile(membership)
+        profile = member_profile(membership)
         return getattr(profile, name) if profile else ""
 
     return getter
@@ -91,60 +76,6 @@ def _in_language(language, lines):
         yield line
 
 
-# --- Sending a reminder -----------------------------------------------------------
-
-
-def membership_reminder_send(*, membership: Membership, actor, association: AssociationSettings | None) -> bool:
-    """Queue a payment reminder for `membership`; at most one per membership per day.
-
-    Returns False when today's reminder had already been queued (a double click).
-    """
-    today = timezone.localdate()
-    key = f"members.admin-reminder:{membership.pk}:{today.isoformat()}"
-    with transaction.atomic():
-        # The row lock makes two simultaneous clicks wait for each other.
-        membership = Membership.objects.select_for_update().select_related("user", "plan").get(pk=membership.pk)
-        if membership.status not in REMINDER_STATUSES:
-            raise DomainError(_("A reminder is only sent to applicants and current or lapsed members."))
-        if OutboundEmail.objects.filter(key=key).exists():
-            return False
-        plan = membership.plan
-        email = email_render_and_queue(
-            to=[membership.user.email],
-            template="members/email/admin_reminder",
-            context={
-                "membership": membership,
-                "user": membership.user,
-                "plan": plan,
-                "amount": plan.price_incl_vat,
-                "association": association,
-                "portal_url": _dashboard_url(membership.user.language),
-            },
-            language=membership.user.language,
-            kind="members.admin_reminder",
-            key=key,
-        )
-        MembershipChange.objects.create(
-            membership=membership,
-            action="members.membership.reminder_sent",
-            from_status=membership.status,
-            to_status=membership.status,
-            actor=actor,
-            source=MembershipChange.Source.SECRETARIAT,
-            data={"email": email.pk},
-        )
-    return True
-
-
-def _dashboard_url(language: str) -> str:
-    """The member's "My membership" page, in their language."""
-    with translation.override(language):
-        try:
-            return settings.BASE_URL + reverse("members:dashboard")
-        except NoReverseMatch:
-            return settings.BASE_URL + "/"
-
-
 # --- Plans ------------------------------------------------------------------------
 
 
@@ -155,7 +86,7 @@ class PlanDeleteView(generic.DeleteView):
 
     @cached_property
     def plan_in_use(self) -> bool:
-        return self.object.memberships.exists() or Payment.objects.filter(plan=self.object).exists()
+        return plan_in_use(plan=self.object)
 
     def form_valid(self, form):
         if self.plan_in_use:
@@ -293,15 +224,7 @@ class MembershipInspectView(generic.InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        membership = self.object
-        context["membership"] = membership
-        context["member"] = membership.user
-        context["profile"] = _profile(membership)
-        context["changes"] = [
-            {"change": change, "label": change_label(change)}
-            for change in membership.changes.select_related("actor")
-        ]
-        context["payments"] = list(membership.payments.select_related("plan", "recorded_by"))
+        context.update(membership_admin_detail(membership=self.object))
         return context
 
     def get_fields(self):
@@ -410,7 +333,7 @@ class RecordPaymentView(MembershipActionView):
 
     def run_service(self, form):
         data = form.cleaned_data
-        payment = services.payment_record(
+        payment = payment_record(
             membership=self.object,
             method=data["method"],
             paid_on=data["paid_on"],
@@ -441,7 +364,7 @@ class EndMembershipView(MembershipActionView):
         return ""
 
     def run_service(self, form):
-        services.membership_end(membership=self.object, actor=self.request.user, reason=form.cleaned_data["reason"])
+        membership_end(membership=self.object, actor=self.request.user, reason=form.cleaned_data["reason"])
         messages.success(self.request, _("The membership has ended."))
 
 
@@ -464,7 +387,7 @@ class SendReminderView(MembershipActionView):
         }
 
     def run_service(self, form):
-        sent = membership_reminder_send(
+        sent = membership_admin_reminder_send(
             membership=self.object,
             actor=self.request.user,
             association=AssociationSettings.for_request(self.request),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MembershipPlan
-from members.services import PRIVACY_VERSION, STATUTES_VERSION
+from members.services.membership import PRIVACY_VERSION, STATUTES_VERSION
 
 COUNTRIES = [
     ("NL", _("Netherlands")),

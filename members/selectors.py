@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Membership, Payment
+from members.models import MemberProfile, Membership, MembershipPlan, Payment
 
 # What a history row means, for people (the admin and the member's dashboard).
 CHANGE_LABELS = {
@@ -87,3 +87,36 @@ def payment_for_receipt(*, user, pk: int) -> Payment | None:
     if payment.membership.user_id == user.pk or user.has_perm("members.view_payment"):
         return payment
     return None
+
+
+# --- The secretariat's admin ------------------------------------------------------
+
+
+def membership_admin_queryset():
+    """Memberships with everything the member list and the export show, in one query."""
+    return Membership.objects.select_related("user", "plan", "user__member_profile")
+
+
+def member_profile(membership: Membership) -> MemberProfile | None:
+    try:
+        return membership.user.member_profile
+    except MemberProfile.DoesNotExist:
+        return None
+
+
+def membership_admin_detail(*, membership: Membership) -> dict:
+    """What the member detail in the admin shows, in a fixed number of queries."""
+    return {
+        "membership": membership,
+        "member": membership.user,
+        "profile": member_profile(membership),
+        "changes": [
+            {"change": change, "label": change_label(change)} for change in membership.changes.select_related("actor")
+        ],
+        "payments": list(membership.payments.select_related("plan", "recorded_by")),
+    }
+
+
+def plan_in_use(*, plan: MembershipPlan) -> bool:
+    """Whether memberships or payments use `plan` (then it cannot be deleted)."""
+    return plan.memberships.exists() or Payment.objects.filter(plan=plan).exists()

@@ -40,7 +40,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from members.models import Membership, MembershipChange, Payment, StripeEvent
-from members.services.membership import GRACE_DAYS, _lock, _record
+from members import stripe_gateway
+from members.services.membership import GRACE_DAYS
+from members.services.transitions import membership_record
 
 Status = Membership.Status
 Source = MembershipChange.Source
@@ -128,24 +130,11 @@ def payment_method_label(payment_method: dict | None) -> str:
     return kind or ""
 
 
-# --- Small services ------------------------------------------------------------
-
-
-@transaction.atomic
-def membership_stripe_customer_set(*, membership: Membership, customer_id: str) -> Membership:
-    """Remember the member's Stripe customer (after it was created at Stripe)."""
-    membership = _lock(membership)
-    if membership.stripe_customer_id:
-        return membership
-    membership.stripe_customer_id = customer_id
-    membership.save(update_fields=["stripe_customer_id", "updated_at"])
-    return membership
+# --- Reading from Stripe's API ---------------------------------------------------
 
 
 def _fetch_for(event: dict) -> dict:
     """What an event needs from Stripe's API, read before any transaction opens."""
-    from members import stripe_gateway
-
     obj = event["data"]["object"]
     extra: dict = {}
     if not stripe_gateway.stripe_is_configured():
@@ -445,10 +434,10 @@ def _record_changes(membership: Membership, *, before: dict, event: dict) -> Non
     previous = before["status"]
     data = {"event": event["id"], "type": event["type"]}
     if membership.resignation_requested_at and not before["resignation_requested_at"]:
-        _record(membership, action="members.membership.resignation_requested", from_status=previous,
+        membership_record(membership, action="members.membership.resignation_requested", from_status=previous,
                 source=Source.STRIPE, data=data)
     elif before["resignation_requested_at"] and not membership.resignation_requested_at and previous == membership.status:
-        _record(membership, action="members.membership.resignation_withdrawn", from_status=previous,
+        membership_record(membership, action="members.membership.resignation_withdrawn", from_status=previous,
                 source=Source.STRIPE, data=data)
     if membership.status != previous:
         action = {
@@ -465,4 +454,4 @@ def _record_changes(membership: Membership, *, before: dict, event: dict) -> Non
         return
     data["paid_until"] = membership.paid_until.isoformat() if membership.paid_until else None
     data["payment_pending"] = membership.payment_pending
-    _record(membership, action=action, from_status=previous, source=Source.STRIPE, data=data)
+    membership_record(membership, action=action, from_status=previous, source=Source.STRIPE, data=data)

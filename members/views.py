@@ -12,7 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import selectors, services
+from members import selectors
+from members.services.membership import (
+    PRIVACY_VERSION,
+    STATUTES_VERSION,
+    membership_apply,
+    membership_resign,
+    membership_resignation_withdraw,
+)
+from members.services.reminders import resign_link_membership
 from members.forms import PROFILE_FIELDS, JoinForm, ResignForm
 from members.models import MemberProfile, Membership, MembershipPlan
 from members.receipts import receipt_filename, receipt_pdf
@@ -30,8 +38,8 @@ def _join_initial(user, membership: Membership | None) -> dict:
         initial["plan"] = membership.plan_id
         if membership.status == Status.APPLICANT:
             # Resuming: they accepted these versions already.
-            initial["accept_statutes"] = membership.statutes_version == services.STATUTES_VERSION
-            initial["accept_privacy"] = membership.privacy_version == services.PRIVACY_VERSION
+            initial["accept_statutes"] = membership.statutes_version == STATUTES_VERSION
+            initial["accept_privacy"] = membership.privacy_version == PRIVACY_VERSION
     return initial
 
 
@@ -47,7 +55,7 @@ def join(request):
     form = JoinForm(request.POST if request.method == "POST" else None, plans=plans, initial=_join_initial(request.user, membership))
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_apply(
+            membership_apply(
                 user=request.user,
                 plan=form.cleaned_data["plan"],
                 profile=form.profile_data(),
@@ -124,7 +132,7 @@ def _resign_allowed(membership: Membership | None) -> bool:
 
 def _resign(request, membership: Membership, *, actor, form: ResignForm) -> bool:
     try:
-        services.membership_resign(membership=membership, actor=actor, reason=form.cleaned_data["reason"])
+        membership_resign(membership=membership, actor=actor, reason=form.cleaned_data["reason"])
     except DomainError as error:
         form.add_error(None, error.message)
         return False
@@ -157,7 +165,7 @@ def resign_withdraw(request):
     if membership is None:
         return redirect("members:dashboard")
     try:
-        services.membership_resignation_withdraw(membership=membership, actor=request.user)
+        membership_resignation_withdraw(membership=membership, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -172,7 +180,7 @@ def resign_link(request, token: str):
     The signed token names the membership and expires; opening the link (as mail
     scanners do) changes nothing, only pressing the button does.
     """
-    membership = services.resign_link_membership(token=token)
+    membership = resign_link_membership(token=token)
     if membership is None:
         return render(request, "members/resign_link_invalid.html", status=400)
     if not _resign_allowed(membership) or membership.resignation_requested_at:

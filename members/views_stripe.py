@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import stripe_gateway
+from members.services import dues
 from members.models import Membership
 from members.stripe_sync import ENDED_SUBSCRIPTION
 from portal.exceptions import DomainError
@@ -56,7 +57,7 @@ def checkout_start(request):
         # The subscription still runs (a renewal failed): fix the payment method there, no second subscription.
         return _to_billing_portal(request, membership)
     try:
-        url = stripe_gateway.checkout_session_create(
+        url = dues.membership_checkout_start(
             membership=membership,
             success_url=request.build_absolute_uri(reverse("members:checkout_return")) + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=request.build_absolute_uri(_pay_url()),

@@ -128,7 +128,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def _period_end(payment):
-    from members.services import plan_period
+    from members.services.dues import plan_period
 
     return plan_period(plan=payment.plan, start=payment.period_start)[1]
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members import services
+from members.services.membership import membership_mark_in_arrears, membership_resign
 from members.models import Membership
 from tests.members.factories import MembershipChangeFactory, MembershipFactory, PaymentFactory
 
@@ -72,7 +72,7 @@ def test_a_former_member_is_invited_to_rejoin(member_client, user, status):
 
 def test_a_pending_resignation_shows_the_end_date(member_client, user):
     membership = MembershipFactory(user=user, active=True, paid_until=date(2031, 1, 31))
-    services.membership_resign(membership=membership, actor=user)
+    membership_resign(membership=membership, actor=user)
     content = page(member_client, "en")
     assert "ends on 31 January 2031" in content
     assert f'href="{reverse("members:resign")}"' not in content
@@ -80,7 +80,7 @@ def test_a_pending_resignation_shows_the_end_date(member_client, user):
 
 def test_a_member_withdraws_a_pending_resignation_from_the_dashboard(member_client, user):
     membership = MembershipFactory(user=user, active=True, paid_until=date(2031, 1, 31))
-    services.membership_resign(membership=membership, actor=user)
+    membership_resign(membership=membership, actor=user)
     assert reverse("members:resign_withdraw") in page(member_client)
 
     response = member_client.post(reverse("members:resign_withdraw"))
@@ -93,7 +93,7 @@ def test_a_member_withdraws_a_pending_resignation_from_the_dashboard(member_clie
 
 def test_withdrawing_needs_a_post(member_client, user):
     membership = MembershipFactory(user=user, active=True)
-    services.membership_resign(membership=membership, actor=user)
+    membership_resign(membership=membership, actor=user)
     assert member_client.get(reverse("members:resign_withdraw")).status_code == 405
     membership.refresh_from_db()
     assert membership.resignation_requested_at is not None
@@ -110,7 +110,7 @@ def test_payments_list_links_receipts_of_hand_recorded_payments_only(member_clie
 
 def test_history_shows_who_changed_what_and_why(member_client, user):
     membership = MembershipFactory(user=user, active=True)
-    services.membership_mark_in_arrears(membership=membership, reason="Card declined")
+    membership_mark_in_arrears(membership=membership, reason="Card declined")
     content = page(member_client, "en")
     assert "Payment overdue; grace period started: Card declined" in content
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from members.models import Membership
-from members.services import membership_resign
+from members.services.membership import membership_resign
 from tests.members.factories import MembershipFactory, MembershipPlanFactory
 from tests.members.stripe_standin import stripe_api  # noqa: F401 (fixture)
 
@@ -238,7 +238,7 @@ def test_resigning_when_stripe_fails_stores_no_resignation(stripe_api):
 
 
 def test_withdrawing_a_resignation_lets_the_subscription_renew_at_stripe(stripe_api):
-    from members.services import membership_resignation_withdraw
+    from members.services.membership import membership_resignation_withdraw
 
     member = MembershipFactory(active=True, stripe=True)
     stripe_api.subscriptions[member.stripe_subscription_id] = {
@@ -260,7 +260,7 @@ def test_a_late_cancelling_snapshot_does_not_bring_a_withdrawn_resignation_back(
 
     from django.utils import timezone
 
-    from members.services import membership_resignation_withdraw
+    from members.services.membership import membership_resignation_withdraw
     from tests.members import stripe_payloads as p
 
     member = MembershipFactory(active=True, stripe=True)
@@ -284,7 +284,7 @@ def test_a_late_cancelling_snapshot_does_not_bring_a_withdrawn_resignation_back(
 
 
 def test_withdrawing_when_stripe_fails_keeps_the_resignation(stripe_api):
-    from members.services import membership_resignation_withdraw
+    from members.services.membership import membership_resignation_withdraw
     from portal.exceptions import DomainError
 
     member = MembershipFactory(active=True, stripe=True)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from members.models import Membership, MembershipChange, Payment, StripeEvent
-from members.services import GRACE_DAYS
+from members.services.membership import GRACE_DAYS
 from tests.members import stripe_payloads as p
 from tests.members.factories import MembershipFactory, PaymentFactory
 from tests.members.stripe_standin import stripe_api  # noqa: F401 (fixture)

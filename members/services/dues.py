@@ -1,0 +1,187 @@
+"""Dues: payments, receipt numbers and the start of an online payment.
+
+A payment recorded by the secretariat activates or renews the membership for the
+plan's period and takes the next receipt number of its year. Stripe's payments
+arrive by webhook (`members.stripe_sync`); starting Checkout stores the member's
+Stripe customer first.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import stripe_gateway
+from members.models import Membership, MembershipPlan, Payment, ReceiptSequence
+from members.services.transitions import membership_check, membership_lock, membership_record
+from portal.audit import Source
+from portal.exceptions import DomainError
+
+Status = Membership.Status
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def plan_period(*, plan: MembershipPlan, start: date) -> tuple[date, date]:
+    """The period a payment covers: `plan.period_months` from `start`, last day inclusive."""
+    return start, add_months(start, plan.period_months) - timedelta(days=1)
+
+
+
+def _next_receipt_number(year: int) -> str:
+    """Take the next receipt number of `year`, holding its sequence row until commit."""
+    prefix = f"R{year}-"
+    sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(
+        year=year, defaults={"last_number": _highest_receipt_number(prefix)}
+    )
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{prefix}{sequence.last_number:05d}"
+
+
+def _highest_receipt_number(prefix: str) -> int:
+    last = (
+        Payment.objects.filter(receipt_number__startswith=prefix)
+        .order_by("-receipt_number")
+        .values_list("receipt_number", flat=True)
+        .first()
+    )
+    return int(last.removeprefix(prefix)) if last else 0
+
+
+def _covered_period(membership: Membership, today: date) -> tuple[date, date]:
+    """The next period to pay for: straight after the paid period, or from today.
+
+    A member in arrears kept their rights during the grace period, so their new
+    period follows the old one without a gap; anyone else starts today.
+    """
+    if membership.paid_until and membership.is_member:
+        start = membership.paid_until + timedelta(days=1)
+    else:
+        start = today
+    return plan_period(plan=membership.plan, start=start)
+
+
+def _activate_until(
+    membership: Membership, *, paid_until: date, actor, source: str, reason: str, pending: bool, data: dict
+) -> Membership:
+    """Make `membership` active up to `paid_until` (never shortening it)."""
+    membership_check(membership, "activate", _("This membership was ended by the secretariat; apply again to rejoin."))
+    previous = membership.status
+    membership.status = Status.ACTIVE
+    membership.paid_until = max(filter(None, [membership.paid_until, paid_until]))
+    membership.payment_pending = pending
+    membership.grace_until = None
+    if previous not in Membership.MEMBER_STATUSES or not membership.member_since:
+        membership.member_since = timezone.localdate()
+    if previous in (Status.LAPSED, Status.RESIGNED):
+        membership.resignation_requested_at = None
+    membership.save(
+        update_fields=[
+            "status", "paid_until", "payment_pending", "grace_until", "member_since",
+            "resignation_requested_at", "updated_at",
+        ]
+    )
+    action = "members.membership.renewed" if previous == Status.ACTIVE else "members.membership.activated"
+    membership_record(membership, action=action, from_status=previous, actor=actor, source=source, reason=reason, data=data)
+    return membership
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    membership: Membership,
+    method: str,
+    paid_on: date,
+    actor,
+    amount: Decimal | None = None,
+    reference: str = "",
+) -> Payment:
+    """The secretariat records a bank transfer or other payment.
+
+    It activates or renews the membership for the plan's period and gets a receipt number.
+    """
+    if method not in (Payment.Method.BANK_TRANSFER, Payment.Method.OTHER):
+        raise DomainError(_("Online payments are recorded by Stripe, not by hand."))
+    if paid_on > timezone.localdate():
+        raise DomainError(_("A payment date cannot lie in the future."))
+    membership = membership_lock(membership)
+    if membership.status == Status.ENDED:
+        raise DomainError(_("This membership was ended by the secretariat; apply again to rejoin."))
+    plan = membership.plan
+    amount = plan.price_incl_vat if amount is None else amount
+    if amount < 0:
+        raise DomainError(_("An amount cannot be negative."))
+    period_start, period_end = _covered_period(membership, timezone.localdate())
+    if amount == plan.price_incl_vat:
+        vat_amount = plan.vat_amount  # exactly what the plan shows, never a cent off
+    else:
+        vat_amount = (amount * plan.vat_rate / (100 + plan.vat_rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    payment = Payment(
+        membership=membership,
+        plan=plan,
+        method=method,
+        status=Payment.Status.PAID,
+        amount=amount,
+        vat_amount=vat_amount,
+        vat_rate=plan.vat_rate,
+        period_start=period_start,
+        period_end=period_end,
+        paid_at=timezone.make_aware(datetime.combine(paid_on, datetime.min.time())),
+        reference=reference,
+        recorded_by=actor,
+    )
+    payment.receipt_number = _next_receipt_number(paid_on.year)
+    payment.full_clean()
+    payment.save()
+    _activate_until(
+        membership,
+        paid_until=period_end,
+        actor=actor,
+        source=Source.SECRETARIAT,
+        reason=_("Payment recorded: %(method)s") % {"method": payment.get_method_display()},
+        pending=False,
+        data={"payment": payment.pk, "amount": str(amount)},
+    )
+    return payment
+
+
+
+# --- Paying online ----------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_stripe_customer_set(*, membership: Membership, customer_id: str) -> Membership:
+    """Remember the member's Stripe customer (after it was created at Stripe)."""
+    membership = membership_lock(membership)
+    if membership.stripe_customer_id:
+        return membership
+    membership.stripe_customer_id = customer_id
+    membership.save(update_fields=["stripe_customer_id", "updated_at"])
+    return membership
+
+
+def membership_checkout_start(*, membership: Membership, success_url: str, cancel_url: str) -> str:
+    """Start Stripe Checkout for the membership's plan; returns the address to send the member to.
+
+    The Stripe customer is created once and stored before Checkout starts, so the
+    webhook finds the membership by its customer.
+    """
+    if not membership.plan.stripe_price_id:
+        raise DomainError(_("This plan cannot be paid online. Please pay by bank transfer."))
+    customer_id = membership.stripe_customer_id
+    if not customer_id:
+        customer_id = stripe_gateway.customer_create(membership=membership)
+        customer_id = membership_stripe_customer_set(membership=membership, customer_id=customer_id).stripe_customer_id
+    return stripe_gateway.checkout_session_create(
+        membership=membership, customer_id=customer_id, success_url=success_url, cancel_url=cancel_url
+    )
