@@ -30,11 +30,10 @@ from members.models import Membership
 from members.selectors import membership_admin_detail, membership_admin_queryset, member_profile, plan_in_use
 from members.services.dues import payment_record
 from members.services.membership import membership_end
-from members.services.reminders import REMINDER_STATUSES, membership_admin_reminder_send
+from members.services.reminders import membership_admin_reminder_send
 from portal.exceptions import DomainError
 from portal.models import AssociationSettings
 
-Status = Membership.Status
 
 
 
@@ -205,13 +204,13 @@ class MembershipInspectView(generic.InspectView):
     def _action_urls(self) -> list[tuple[str, str, str]]:
         user, membership = self.request.user, self.object
         actions = []
-        if membership.status != Status.ENDED and user.has_perm("members.add_payment"):
+        if membership.can_record_payment and user.has_perm("members.add_payment"):
             actions.append(
                 (_("Record payment"), reverse(self.record_payment_url_name, args=(membership.pk,)), "doc-full")
             )
-        if membership.status in REMINDER_STATUSES and user.has_perm("members.change_membership"):
+        if membership.can_get_reminder and user.has_perm("members.change_membership"):
             actions.append((_("Send reminder"), reverse(self.send_reminder_url_name, args=(membership.pk,)), "mail"))
-        if membership.status != Status.ENDED and user.has_perm("members.change_membership"):
+        if membership.can_end and user.has_perm("members.change_membership"):
             actions.append((_("End membership"), reverse(self.end_url_name, args=(membership.pk,)), "cross"))
         return actions
 
@@ -317,7 +316,7 @@ class RecordPaymentView(MembershipActionView):
     submit_button_label = gettext_lazy("Record payment")
 
     def refusal(self):
-        if self.object.status == Status.ENDED:
+        if not self.object.can_record_payment:
             return _("This membership was ended by the secretariat; the member has to apply again to rejoin.")
         return ""
 
@@ -359,7 +358,7 @@ class EndMembershipView(MembershipActionView):
     )
 
     def refusal(self):
-        if self.object.status == Status.ENDED:
+        if not self.object.can_end:
             return _("This membership has already ended.")
         return ""
 
@@ -375,7 +374,7 @@ class SendReminderView(MembershipActionView):
     submit_button_label = gettext_lazy("Send reminder")
 
     def refusal(self):
-        if self.object.status not in REMINDER_STATUSES:
+        if not self.object.can_get_reminder:
             return _("A reminder is only sent to applicants and current or lapsed members.")
         return ""
 

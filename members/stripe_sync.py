@@ -15,7 +15,9 @@ earlier. So nothing here depends on the order of arrival:
   - the subscription (status, cancel at period end, payment method) is taken
     from the newest snapshot by the event's own timestamp; an older snapshot
     (`created` before `membership.stripe_synced_at`) is ignored.
-* The membership's status is then *derived* from those facts (see `_derive`):
+* The membership's status is then *derived* from those facts (see `_derive`),
+  and moved only as the rules allow (`MEMBERSHIP_MOVES`, the same table the
+  services check):
   subscription ended → resigned (if a resignation was requested) or lapsed;
   an unpaid failed invoice not covered by a later paid one → in arrears, with
   a grace period counted from that invoice's period start; otherwise a paid or
@@ -39,12 +41,13 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from members.models import Membership, MembershipChange, Payment, StripeEvent
+from members.models import Membership, MembershipAction, MembershipChange, Payment, StripeEvent
 from members import stripe_gateway
 from members.services.membership import GRACE_DAYS
-from members.services.transitions import membership_record
+from members.services.transitions import membership_record, membership_transition
 
 Status = Membership.Status
+Action = MembershipAction
 Source = MembershipChange.Source
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -404,24 +407,25 @@ def _derive(membership: Membership) -> None:
         and (membership.stripe_synced_at is None or membership.terms_accepted_at <= membership.stripe_synced_at)
     )
 
+    # Which move the facts ask for; MEMBERSHIP_MOVES decides from which statuses it may happen.
     if membership.stripe_subscription_status in ENDED_SUBSCRIPTION:
         if was_paid:
-            target = Status.RESIGNED if membership.resignation_requested_at else Status.LAPSED
-            _move(membership, target, pending=False, grace=None)
+            action = Action.STRIPE_RESIGN if membership.resignation_requested_at else Action.STRIPE_LAPSE
+            _move(membership, action, pending=False, grace=None)
     elif unpaid and membership.paid_until:
-        if current in (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS):
-            grace = min(start for start, _end in unpaid) + timedelta(days=GRACE_DAYS)
-            _move(membership, Status.IN_ARREARS, pending=False, grace=grace)
+        grace = min(start for start, _end in unpaid) + timedelta(days=GRACE_DAYS)
+        _move(membership, Action.STRIPE_IN_ARREARS, pending=False, grace=grace)
     elif has_paid_or_clearing and membership.paid_until:
-        if current in (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS) or (
-            membership.paid_until >= timezone.localdate()
-        ):
-            _move(membership, Status.ACTIVE, pending=bool(clearing), grace=None)
+        # A lapsed or resigned member is active again only while the paid period runs.
+        if membership.is_member or current == Status.APPLICANT or membership.paid_until >= timezone.localdate():
+            _move(membership, Action.STRIPE_ACTIVE, pending=bool(clearing), grace=None)
 
 
-def _move(membership: Membership, target: str, *, pending: bool, grace: date | None) -> None:
-    previous = membership.status
-    membership.status = target
+def _move(membership: Membership, action: str, *, pending: bool, grace: date | None) -> None:
+    if not membership.may(action):
+        return  # the facts are stored; the status stays where the rules keep it
+    previous = membership_transition(membership, action)
+    target = membership.status
     membership.payment_pending = pending
     membership.grace_until = grace
     if target in Membership.MEMBER_STATUSES and (previous not in Membership.MEMBER_STATUSES or not membership.member_since):

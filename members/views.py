@@ -22,11 +22,10 @@ from members.services.membership import (
 )
 from members.services.reminders import resign_link_membership
 from members.forms import PROFILE_FIELDS, JoinForm, ResignForm
-from members.models import MemberProfile, Membership, MembershipPlan
+from members.models import MemberProfile, Membership, MembershipAction, MembershipPlan
 from members.receipts import receipt_filename, receipt_pdf
 from portal.exceptions import DomainError
 
-Status = Membership.Status
 
 
 def _join_initial(user, membership: Membership | None) -> dict:
@@ -36,7 +35,7 @@ def _join_initial(user, membership: Membership | None) -> dict:
         initial.update({field: getattr(profile, field) for field in PROFILE_FIELDS})
     if membership is not None:
         initial["plan"] = membership.plan_id
-        if membership.status == Status.APPLICANT:
+        if membership.can_change_application:
             # Resuming: they accepted these versions already.
             initial["accept_statutes"] = membership.statutes_version == STATUTES_VERSION
             initial["accept_privacy"] = membership.privacy_version == PRIVACY_VERSION
@@ -85,12 +84,12 @@ def pay(request):
     membership = selectors.membership_for_user(user=request.user)
     if membership is None:
         return redirect("members:join")
-    if membership.status in (Status.LAPSED, Status.RESIGNED, Status.ENDED):
+    if not membership.can_pay:
+        if membership.is_member:
+            messages.info(request, _("Your membership is paid; there is nothing to pay now."))
+            return redirect("members:dashboard")
         messages.info(request, _("Your membership has ended. Apply again to rejoin."))
         return redirect("members:join")
-    if membership.status == Status.ACTIVE:
-        messages.info(request, _("Your membership is paid; there is nothing to pay now."))
-        return redirect("members:dashboard")
     from portal.models import AssociationSettings
 
     return render(
@@ -127,7 +126,7 @@ def receipt(request, pk: int):
 
 
 def _resign_allowed(membership: Membership | None) -> bool:
-    return membership is not None and membership.status in Membership.MEMBER_STATUSES
+    return membership is not None and membership.may(MembershipAction.RESIGN_REQUEST)
 
 
 def _resign(request, membership: Membership, *, actor, form: ResignForm) -> bool:

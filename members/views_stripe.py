@@ -17,7 +17,6 @@ from members.models import Membership
 from members.stripe_sync import ENDED_SUBSCRIPTION
 from portal.exceptions import DomainError
 
-PAYABLE = (Membership.Status.APPLICANT, Membership.Status.IN_ARREARS, Membership.Status.LAPSED)
 
 
 def _dashboard_url() -> str:
@@ -44,7 +43,7 @@ def _own_membership(request) -> Membership | None:
 @require_POST
 def checkout_start(request):
     membership = _own_membership(request)
-    if membership is None or membership.status not in PAYABLE:
+    if membership is None or not membership.can_pay:
         messages.error(request, _("There is nothing to pay for your membership right now."))
         return redirect(_dashboard_url())
     if not stripe_gateway.stripe_is_configured():

@@ -1,5 +1,7 @@
 from members.models.dues import (  # noqa: F401
+    MEMBERSHIP_MOVES,
     Membership,
+    MembershipAction,
     MembershipChange,
     MembershipPlan,
     Payment,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import stripe_gateway
-from members.models import Membership, MembershipPlan, Payment, ReceiptSequence
-from members.services.transitions import membership_check, membership_lock, membership_record
+from members.models import Membership, MembershipAction, MembershipPlan, Payment, ReceiptSequence
+from members.services.transitions import membership_lock, membership_record, membership_transition
 from portal.audit import Source
 from portal.exceptions import DomainError
 
@@ -75,9 +75,12 @@ def _activate_until(
     membership: Membership, *, paid_until: date, actor, source: str, reason: str, pending: bool, data: dict
 ) -> Membership:
     """Make `membership` active up to `paid_until` (never shortening it)."""
-    membership_check(membership, "activate", _("This membership was ended by the secretariat; apply again to rejoin."))
-    previous = membership.status
-    membership.status = Status.ACTIVE
+    renewal = membership.status == Status.ACTIVE
+    previous = membership_transition(
+        membership,
+        MembershipAction.RENEW if renewal else MembershipAction.ACTIVATE,
+        refusal=_("This membership was ended by the secretariat; apply again to rejoin."),
+    )
     membership.paid_until = max(filter(None, [membership.paid_until, paid_until]))
     membership.payment_pending = pending
     membership.grace_until = None
@@ -91,7 +94,7 @@ def _activate_until(
             "resignation_requested_at", "updated_at",
         ]
     )
-    action = "members.membership.renewed" if previous == Status.ACTIVE else "members.membership.activated"
+    action = "members.membership.renewed" if renewal else "members.membership.activated"
     membership_record(membership, action=action, from_status=previous, actor=actor, source=source, reason=reason, data=data)
     return membership
 
@@ -115,7 +118,7 @@ def payment_record(
     if paid_on > timezone.localdate():
         raise DomainError(_("A payment date cannot lie in the future."))
     membership = membership_lock(membership)
-    if membership.status == Status.ENDED:
+    if not membership.can_record_payment:
         raise DomainError(_("This membership was ended by the secretariat; apply again to rejoin."))
     plan = membership.plan
     amount = plan.price_incl_vat if amount is None else amount

@@ -25,13 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import stripe_gateway
-from members.models import Membership, MembershipPlan, MemberProfile
+from members.models import Membership, MembershipAction, MembershipPlan, MemberProfile
 from members.services.reminders import REMINDER_ARREARS
-from members.services.transitions import membership_check, membership_lock, membership_record
+from members.services.transitions import membership_lock, membership_record, membership_transition
 from portal.audit import Source
 from portal.exceptions import DomainError
 
 Status = Membership.Status
+Action = MembershipAction
 
 # Days a member keeps their rights after a failed payment before the membership lapses.
 GRACE_DAYS = 30
@@ -96,12 +97,9 @@ def membership_apply(
         membership_record(membership, action="members.membership.applied", from_status="", actor=user, source=Source.MEMBER)
         return membership
 
-    if membership.status in Membership.MEMBER_STATUSES:
-        raise DomainError(_("You are already a member."))
-    previous = membership.status
+    previous = membership_transition(membership, Action.APPLY, refusal=_("You are already a member."))
     previous_plan = membership.plan
     membership.plan = plan
-    membership.status = Status.APPLICANT
     membership.statutes_version = STATUTES_VERSION
     membership.privacy_version = PRIVACY_VERSION
     membership.terms_accepted_at = now
@@ -148,9 +146,9 @@ def membership_mark_in_arrears(
     membership = membership_lock(membership)
     if membership.status == Status.IN_ARREARS:
         return membership  # repeated: nothing changes
-    membership_check(membership, "in_arrears", _("Only an active membership can fall into arrears."))
-    previous = membership.status
-    membership.status = Status.IN_ARREARS
+    previous = membership_transition(
+        membership, Action.IN_ARREARS, refusal=_("Only an active membership can fall into arrears.")
+    )
     membership.payment_pending = False
     membership.grace_until = (today or timezone.localdate()) + timedelta(days=grace_days)
     membership.save(update_fields=["status", "payment_pending", "grace_until", "updated_at"])
@@ -166,9 +164,7 @@ def membership_lapse(*, membership: Membership, actor=None, source: str = Source
     membership = membership_lock(membership)
     if membership.status == Status.LAPSED:
         return membership
-    membership_check(membership, "lapse", _("Only a membership in arrears can lapse."))
-    previous = membership.status
-    membership.status = Status.LAPSED
+    previous = membership_transition(membership, Action.LAPSE, refusal=_("Only a membership in arrears can lapse."))
     membership.save(update_fields=["status", "updated_at"])
     membership_record(membership, action="members.membership.lapsed", from_status=previous, actor=actor, source=source, reason=reason)
     return membership
@@ -184,7 +180,8 @@ def membership_resign(*, membership: Membership, actor, reason: str = "") -> Mem
     membership = Membership.objects.select_related("plan", "user").get(pk=membership.pk)
     if membership.resignation_requested_at:
         return membership
-    membership_check(membership, "resign_request", _("Only a current membership can be resigned."))
+    if not membership.may(Action.RESIGN_REQUEST):
+        raise DomainError(_("Only a current membership can be resigned."))
     if membership.uses_stripe and settings.STRIPE_ENABLED:
         stripe_gateway.subscription_cancel_at_period_end(membership=membership)
     return _resignation_store(membership=membership, actor=actor, reason=reason)
@@ -195,7 +192,7 @@ def _resignation_store(*, membership: Membership, actor, reason: str) -> Members
     membership = membership_lock(membership)
     if membership.resignation_requested_at:
         return membership
-    membership_check(membership, "resign_request", _("Only a current membership can be resigned."))
+    membership_transition(membership, Action.RESIGN_REQUEST, refusal=_("Only a current membership can be resigned."))
     membership.resignation_requested_at = timezone.now()
     membership.save(update_fields=["resignation_requested_at", "updated_at"])
     membership_record(
@@ -216,7 +213,7 @@ def membership_resignation_withdraw(*, membership: Membership, actor) -> Members
     membership = Membership.objects.select_related("plan", "user").get(pk=membership.pk)
     if not membership.resignation_requested_at:
         return membership
-    if membership.status not in Membership.MEMBER_STATUSES:
+    if not membership.may(Action.RESIGN_WITHDRAW):
         raise DomainError(_("This resignation has already taken effect; apply again to rejoin."))
     stripe_told = False
     if membership.uses_stripe and settings.STRIPE_ENABLED:
@@ -230,8 +227,9 @@ def _resignation_withdrawal_store(*, membership: Membership, actor, stripe_told:
     membership = membership_lock(membership)
     if not membership.resignation_requested_at:
         return membership
-    if membership.status not in Membership.MEMBER_STATUSES:
-        raise DomainError(_("This resignation has already taken effect; apply again to rejoin."))
+    membership_transition(
+        membership, Action.RESIGN_WITHDRAW, refusal=_("This resignation has already taken effect; apply again to rejoin.")
+    )
     membership.resignation_requested_at = None
     fields = ["resignation_requested_at", "updated_at"]
     if stripe_told:
@@ -261,11 +259,11 @@ def membership_resignation_complete(
     today = today or timezone.localdate()
     if not membership.resignation_requested_at:
         raise DomainError(_("This member has not resigned."))
-    membership_check(membership, "resign_complete", _("Only a current membership can be resigned."))
-    if membership.paid_until and membership.paid_until >= today and source != Source.STRIPE:
+    if membership.paid_until and membership.paid_until >= today and source != Source.STRIPE and membership.is_member:
         raise DomainError(_("The membership runs until the end of the paid period."))
-    previous = membership.status
-    membership.status = Status.RESIGNED
+    previous = membership_transition(
+        membership, Action.RESIGN_COMPLETE, refusal=_("Only a current membership can be resigned.")
+    )
     membership.payment_pending = False
     membership.save(update_fields=["status", "payment_pending", "updated_at"])
     membership_record(membership, action="members.membership.resigned", from_status=previous, actor=actor, source=source)
@@ -279,10 +277,7 @@ def membership_end(*, membership: Membership, actor, reason: str) -> Membership:
     if not reason:
         raise DomainError(_("Give a reason for ending the membership."))
     membership = membership_lock(membership)
-    if membership.status == Status.ENDED:
-        raise DomainError(_("This membership has already ended."))
-    previous = membership.status
-    membership.status = Status.ENDED
+    previous = membership_transition(membership, Action.END, refusal=_("This membership has already ended."))
     membership.ended_reason = reason
     membership.payment_pending = False
     membership.save(update_fields=["status", "ended_reason", "payment_pending", "updated_at"])

@@ -32,8 +32,6 @@ RENEWAL_NOTICE_DAYS = 14
 GRACE_NOTICE_DAYS = 7
 # How long the one-click resignation link in a reminder stays valid.
 RESIGN_LINK_MAX_AGE = timedelta(days=60)
-# Statuses in which the secretariat may send a reminder: something is (or will be) due.
-REMINDER_STATUSES = (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS, Status.LAPSED)
 
 REMINDER_ARREARS = "arrears"
 REMINDER_RENEWAL = "renewal"
@@ -157,7 +155,7 @@ def membership_admin_reminder_send(*, membership: Membership, actor, association
     with transaction.atomic():
         # The row lock makes two simultaneous clicks wait for each other.
         membership = membership_lock(membership)
-        if membership.status not in REMINDER_STATUSES:
+        if not membership.can_get_reminder:
             raise DomainError(_("A reminder is only sent to applicants and current or lapsed members."))
         if OutboundEmail.objects.filter(key=key).exists():
             return False

@@ -7,19 +7,12 @@ the same way whoever moves it.
 
 from __future__ import annotations
 
-from members.models import Membership, MembershipChange
+from django.utils.translation import gettext as _
+
+from members.models import MEMBERSHIP_MOVES, Membership, MembershipChange
 from portal.exceptions import DomainError
 
 Status = Membership.Status
-
-ALLOWED = {
-    "activate": {Status.APPLICANT, Status.IN_ARREARS, Status.LAPSED, Status.RESIGNED, Status.ACTIVE},
-    "in_arrears": {Status.ACTIVE},
-    "lapse": {Status.IN_ARREARS},
-    "resign_request": {Status.ACTIVE, Status.IN_ARREARS},
-    "resign_complete": {Status.ACTIVE, Status.IN_ARREARS},
-    "end": {Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS, Status.LAPSED, Status.RESIGNED},
-}
 
 
 def membership_lock(membership: Membership) -> Membership:
@@ -28,9 +21,22 @@ def membership_lock(membership: Membership) -> Membership:
     return Membership.objects.select_for_update(of=("self",)).select_related("plan", "user").get(pk=membership.pk)
 
 
-def membership_check(membership: Membership, move: str, message: str) -> None:
-    if membership.status not in ALLOWED[move]:
-        raise DomainError(message)
+def membership_transition(membership: Membership, action: str, *, refusal: str = "") -> str:
+    """Check `action` against the rules (`MEMBERSHIP_MOVES`) and set the status it leads to.
+
+    Returns the status before. Raises DomainError(`refusal`) when the current status
+    does not allow the action, and changes nothing then. The caller holds the row
+    lock, saves the fields it changed and records the change.
+    """
+    move = MEMBERSHIP_MOVES[action]
+    if membership.status not in move.sources:
+        raise DomainError(refusal or _("This is not possible for a membership that is %(status)s.") % {
+            "status": membership.get_status_display().lower()
+        })
+    previous = membership.status
+    if move.target is not None:
+        membership.status = move.target
+    return previous
 
 
 def membership_record(

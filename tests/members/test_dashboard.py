@@ -52,7 +52,7 @@ def test_an_active_member_sees_the_paid_until_date_in_dutch(member_client, user)
 def test_a_clearing_payment_shows_as_active_and_processing_never_as_expired(member_client, user):
     MembershipFactory(user=user, active=True, payment_pending=True)
     content = page(member_client, "en")
-    assert "Active — payment processing" in content
+    assert "Active, payment processing" in content
     assert "Lapsed" not in content and "expired" not in content.lower()
 
 

@@ -7,7 +7,18 @@ import pytest
 from django.utils import timezone
 
 from members.services.dues import add_months, payment_record
-from members.services.membership import GRACE_DAYS, PRIVACY_VERSION, STATUTES_VERSION, membership_apply, membership_end, membership_lapse, membership_mark_in_arrears, membership_resign, membership_resignation_complete, membership_resignation_withdraw
+from members.services.membership import (
+    GRACE_DAYS,
+    PRIVACY_VERSION,
+    STATUTES_VERSION,
+    membership_apply,
+    membership_end,
+    membership_lapse,
+    membership_mark_in_arrears,
+    membership_resign,
+    membership_resignation_complete,
+    membership_resignation_withdraw,
+)
 from members.models import Membership, MembershipChange, MemberProfile, Payment
 from portal.exceptions import DomainError
 from portal.models import OutboundEmail

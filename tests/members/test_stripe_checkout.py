@@ -143,9 +143,22 @@ def test_member_in_arrears_with_a_running_subscription_is_sent_to_the_billing_po
     assert not stripe_api.requests_to("POST", "/v1/checkout/sessions")
 
 
-def test_lapsed_member_whose_subscription_ended_can_pay_again_through_checkout(stripe_api, client):
+def test_lapsed_member_is_sent_to_rejoin_before_checkout(stripe_api, client):
     member = MembershipFactory(
         lapsed=True, stripe=True, stripe_subscription_status="canceled",
+        plan=MembershipPlanFactory(code="regular", stripe_price_id="price_regular"),
+    )
+    client.force_login(member.user)
+
+    client.post(CHECKOUT)
+
+    assert not stripe_api.requests_to("POST", "/v1/checkout/sessions")
+
+
+def test_rejoining_member_whose_subscription_ended_pays_again_through_checkout(stripe_api, client):
+    # A lapsed member who applied again: an applicant with the old, ended subscription.
+    member = MembershipFactory(
+        stripe=True, stripe_subscription_status="canceled",
         plan=MembershipPlanFactory(code="regular", stripe_price_id="price_regular"),
     )
     client.force_login(member.user)
