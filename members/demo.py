@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from members.services import dues, membership as membership_services
-from members.models import Membership, MembershipChange, MembershipPlan, Payment
+from members.history import Cause
+from members.models import Membership, MembershipPlan, Payment
 
 PLANS = [
     {
@@ -177,7 +178,6 @@ def _bring_to(demo: DemoMember, *, user, plan: MembershipPlan, secretariat) -> M
         reference=f"Contributie {membership.pk} {user.get_full_name()}",
     )
     membership.refresh_from_db()
-    source = MembershipChange.Source
     if demo.status in ("in_arrears", "lapsed"):
         # Demo only: move last year's payment back a year, so that the renewal is now due.
         back = timedelta(days=365 if demo.status == "in_arrears" else 410)
@@ -191,11 +191,11 @@ def _bring_to(demo: DemoMember, *, user, plan: MembershipPlan, secretariat) -> M
         membership.refresh_from_db()
         membership_services.membership_mark_in_arrears(
             membership=membership,
-            reason="The paid period ended; the renewal is due.",
+            cause=Cause.PERIOD_ENDED,
             today=membership.paid_until + timedelta(days=1),
         )
     if demo.status == "lapsed":
-        membership_services.membership_lapse(membership=membership, reason="Demo: the grace period ended without payment.")
+        membership_services.membership_lapse(membership=membership, cause=Cause.GRACE_ENDED)
         membership.refresh_from_db()
     if demo.status == "resigning":
         membership_services.membership_resign(membership=membership, actor=user, reason="Demo: retiring this year.")

@@ -23,7 +23,7 @@ earlier. So nothing here depends on the order of arrival:
   a grace period counted from that invoice's period start; otherwise a paid or
   clearing payment → active, "payment pending" while a payment is clearing.
 
-Status changes are recorded as `MembershipChange` rows with source "stripe".
+Status changes are written to the audit log (`members.history`) with source "stripe".
 A membership ended by the secretariat keeps its status; its payments are still
 recorded. An event for a customer the portal does not know is stored with the
 result "unknown customer" and changes nothing (it is not replayed later).
@@ -41,14 +41,15 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from members.models import Membership, MembershipAction, MembershipChange, Payment, StripeEvent
 from members import stripe_gateway
+from members.history import HistoryAction
+from members.models import Membership, MembershipAction, Payment, StripeEvent
 from members.services.membership import GRACE_DAYS
-from members.services.transitions import membership_record, membership_transition
+from members.services.transitions import membership_log, membership_transition
+from portal.audit import Source
 
 Status = Membership.Status
 Action = MembershipAction
-Source = MembershipChange.Source
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 HANDLED_TYPES = (
@@ -438,24 +439,24 @@ def _record_changes(membership: Membership, *, before: dict, event: dict) -> Non
     previous = before["status"]
     data = {"event": event["id"], "type": event["type"]}
     if membership.resignation_requested_at and not before["resignation_requested_at"]:
-        membership_record(membership, action="members.membership.resignation_requested", from_status=previous,
+        membership_log(membership, HistoryAction.RESIGNATION_REQUESTED, from_status=previous,
                 source=Source.STRIPE, data=data)
     elif before["resignation_requested_at"] and not membership.resignation_requested_at and previous == membership.status:
-        membership_record(membership, action="members.membership.resignation_withdrawn", from_status=previous,
+        membership_log(membership, HistoryAction.RESIGNATION_WITHDRAWN, from_status=previous,
                 source=Source.STRIPE, data=data)
     if membership.status != previous:
         action = {
-            Status.ACTIVE: "members.membership.activated",
-            Status.IN_ARREARS: "members.membership.in_arrears",
-            Status.LAPSED: "members.membership.lapsed",
-            Status.RESIGNED: "members.membership.resigned",
+            Status.ACTIVE: HistoryAction.ACTIVATED,
+            Status.IN_ARREARS: HistoryAction.IN_ARREARS,
+            Status.LAPSED: HistoryAction.LAPSED,
+            Status.RESIGNED: HistoryAction.RESIGNED,
         }[membership.status]
     elif membership.status == Status.ACTIVE and membership.paid_until != before["paid_until"]:
-        action = "members.membership.renewed"
+        action = HistoryAction.RENEWED
     elif membership.payment_pending != before["payment_pending"]:
-        action = "members.membership.payment_cleared" if not membership.payment_pending else "members.membership.payment_pending"
+        action = HistoryAction.PAYMENT_CLEARED if not membership.payment_pending else HistoryAction.PAYMENT_PENDING
     else:
         return
     data["paid_until"] = membership.paid_until.isoformat() if membership.paid_until else None
     data["payment_pending"] = membership.payment_pending
-    membership_record(membership, action=action, from_status=previous, source=Source.STRIPE, data=data)
+    membership_log(membership, action, from_status=previous, source=Source.STRIPE, data=data)

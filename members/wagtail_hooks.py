@@ -23,6 +23,7 @@ from members.admin_views import (
     SendReminderView,
 )
 from members.filters import MembershipFilterSet
+from members.history import register_history_actions
 from members.models import Membership, MembershipPlan
 
 # Other parts of the members app can add items to the "Members" menu through this hook.
@@ -151,3 +152,8 @@ class MembersViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_members_viewsets():
     return MembersViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_membership_history_actions(actions):
+    register_history_actions(actions)

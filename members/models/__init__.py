@@ -2,7 +2,6 @@ from members.models.dues import (  # noqa: F401
     MEMBERSHIP_MOVES,
     Membership,
     MembershipAction,
-    MembershipChange,
     MembershipPlan,
     Payment,
     ReceiptSequence,

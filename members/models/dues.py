@@ -13,9 +13,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 CENT = Decimal("0.01")
 
@@ -286,36 +285,6 @@ MEMBERSHIP_MOVES: dict[str, Move] = {
     MembershipAction.STRIPE_LAPSE: _move([_S.APPLICANT, *_CURRENT], _S.LAPSED),
     MembershipAction.STRIPE_RESIGN: _move([_S.APPLICANT, *_CURRENT], _S.RESIGNED),
 }
-
-
-class MembershipChange(models.Model):
-    """The history of a membership: every transition, who made it, when and why."""
-
-    class Source(models.TextChoices):
-        MEMBER = "member", _("Member")
-        SECRETARIAT = "secretariat", _("Secretariat")
-        STRIPE = "stripe", pgettext_lazy("source of a change", "Stripe")
-        SYSTEM = "system", _("System")
-
-    membership = models.ForeignKey(Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="changes")
-    action = models.CharField(_("action"), max_length=60)
-    from_status = models.CharField(_("from"), max_length=20, choices=Membership.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Membership.Status.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("membership change")
-        verbose_name_plural = _("membership history")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.action} {self.from_status}→{self.to_status}"
 
 
 class Payment(models.Model):

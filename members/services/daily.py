@@ -7,8 +7,8 @@ from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from members.history import Cause
 from members.models import Membership
 from members.services.membership import membership_lapse, membership_mark_in_arrears, membership_resignation_complete
 from members.services.reminders import membership_reminder_send, reminder_key, reminders_due
@@ -42,7 +42,7 @@ def memberships_daily_run(*, today: date | None = None) -> dict[str, int]:
     expired_grace = Membership.objects.filter(status=Status.IN_ARREARS, grace_until__lt=today)
     for membership in expired_grace.order_by("pk"):
         outcome = _attempt(
-            membership_lapse, membership=membership, reason=_("The grace period ended without payment.")
+            membership_lapse, membership=membership, cause=Cause.GRACE_ENDED
         )
         counts[outcome or "lapsed"] += 1
     renewal_due = Membership.objects.filter(
@@ -52,7 +52,7 @@ def memberships_daily_run(*, today: date | None = None) -> dict[str, int]:
         outcome = _attempt(
             membership_mark_in_arrears,
             membership=membership,
-            reason=_("The paid period ended; the renewal is due."),
+            cause=Cause.PERIOD_ENDED,
             today=today,
         )
         counts[outcome or "in_arrears"] += 1

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from members import stripe_gateway
 from members.models import Membership, MembershipAction, MembershipPlan, Payment, ReceiptSequence
-from members.services.transitions import membership_lock, membership_record, membership_transition
+from members.history import Cause, HistoryAction
+from members.services.transitions import membership_lock, membership_log, membership_transition
 from portal.audit import Source
 from portal.exceptions import DomainError
 
@@ -72,7 +73,7 @@ def _covered_period(membership: Membership, today: date) -> tuple[date, date]:
 
 
 def _activate_until(
-    membership: Membership, *, paid_until: date, actor, source: str, reason: str, pending: bool, data: dict
+    membership: Membership, *, paid_until: date, actor, source: str, pending: bool, data: dict
 ) -> Membership:
     """Make `membership` active up to `paid_until` (never shortening it)."""
     renewal = membership.status == Status.ACTIVE
@@ -94,8 +95,8 @@ def _activate_until(
             "resignation_requested_at", "updated_at",
         ]
     )
-    action = "members.membership.renewed" if renewal else "members.membership.activated"
-    membership_record(membership, action=action, from_status=previous, actor=actor, source=source, reason=reason, data=data)
+    action = HistoryAction.RENEWED if renewal else HistoryAction.ACTIVATED
+    membership_log(membership, action, from_status=previous, actor=actor, source=source, data=data)
     return membership
 
 
@@ -146,14 +147,29 @@ def payment_record(
     payment.receipt_number = _next_receipt_number(paid_on.year)
     payment.full_clean()
     payment.save()
+    membership_log(
+        membership,
+        HistoryAction.PAYMENT_RECORDED,
+        from_status=membership.status,
+        actor=actor,
+        source=Source.SECRETARIAT,
+        data={
+            "payment": payment.pk,
+            "method": method,
+            "amount": amount,
+            "paid_on": paid_on,
+            "receipt_number": payment.receipt_number,
+            "period_start": period_start,
+            "period_end": period_end,
+        },
+    )
     _activate_until(
         membership,
         paid_until=period_end,
         actor=actor,
         source=Source.SECRETARIAT,
-        reason=_("Payment recorded: %(method)s") % {"method": payment.get_method_display()},
         pending=False,
-        data={"payment": payment.pk, "amount": str(amount)},
+        data={"cause": Cause.PAYMENT, "method": method, "payment": payment.pk, "paid_until": period_end},
     )
     return payment
 

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from members import stripe_gateway
 from members.models import Membership, MembershipAction, MembershipPlan, MemberProfile
 from members.services.reminders import REMINDER_ARREARS
-from members.services.transitions import membership_lock, membership_record, membership_transition
+from members.history import HistoryAction
+from members.services.transitions import membership_lock, membership_log, membership_transition
 from portal.audit import Source
 from portal.exceptions import DomainError
 
@@ -94,7 +95,7 @@ def membership_apply(
         )
         membership.full_clean()
         membership.save()
-        membership_record(membership, action="members.membership.applied", from_status="", actor=user, source=Source.MEMBER)
+        membership_log(membership, HistoryAction.APPLIED, from_status="", actor=user, source=Source.MEMBER)
         return membership
 
     previous = membership_transition(membership, Action.APPLY, refusal=_("You are already a member."))
@@ -113,11 +114,11 @@ def membership_apply(
         ]
     )
     if previous != Status.APPLICANT:
-        membership_record(membership, action="members.membership.applied", from_status=previous, actor=user, source=Source.MEMBER)
+        membership_log(membership, HistoryAction.APPLIED, from_status=previous, actor=user, source=Source.MEMBER)
     elif previous_plan.pk != plan.pk:
-        membership_record(
+        membership_log(
             membership,
-            action="members.membership.plan_changed",
+            HistoryAction.PLAN_CHANGED,
             from_status=previous,
             actor=user,
             source=Source.MEMBER,
@@ -136,6 +137,7 @@ def membership_mark_in_arrears(
     actor=None,
     source: str = Source.SYSTEM,
     reason: str = "",
+    cause: str = "",
     grace_days: int = GRACE_DAYS,
     today: date | None = None,
 ) -> Membership:
@@ -152,21 +154,34 @@ def membership_mark_in_arrears(
     membership.payment_pending = False
     membership.grace_until = (today or timezone.localdate()) + timedelta(days=grace_days)
     membership.save(update_fields=["status", "payment_pending", "grace_until", "updated_at"])
-    membership_record(membership, action="members.membership.in_arrears", from_status=previous, actor=actor, source=source, reason=reason)
+    membership_log(
+        membership,
+        HistoryAction.IN_ARREARS,
+        from_status=previous,
+        actor=actor,
+        source=source,
+        reason=reason,
+        data={"cause": cause, "grace_until": membership.grace_until} if cause else {"grace_until": membership.grace_until},
+    )
     pk = membership.pk
     transaction.on_commit(lambda: async_task("members.tasks.membership_reminder_send", pk, REMINDER_ARREARS))
     return membership
 
 
 @transaction.atomic
-def membership_lapse(*, membership: Membership, actor=None, source: str = Source.SYSTEM, reason: str = "") -> Membership:
+def membership_lapse(
+    *, membership: Membership, actor=None, source: str = Source.SYSTEM, reason: str = "", cause: str = ""
+) -> Membership:
     """The grace period is over without payment."""
     membership = membership_lock(membership)
     if membership.status == Status.LAPSED:
         return membership
     previous = membership_transition(membership, Action.LAPSE, refusal=_("Only a membership in arrears can lapse."))
     membership.save(update_fields=["status", "updated_at"])
-    membership_record(membership, action="members.membership.lapsed", from_status=previous, actor=actor, source=source, reason=reason)
+    membership_log(
+        membership, HistoryAction.LAPSED, from_status=previous, actor=actor, source=source, reason=reason,
+        data={"cause": cause} if cause else None,
+    )
     return membership
 
 
@@ -195,9 +210,9 @@ def _resignation_store(*, membership: Membership, actor, reason: str) -> Members
     membership_transition(membership, Action.RESIGN_REQUEST, refusal=_("Only a current membership can be resigned."))
     membership.resignation_requested_at = timezone.now()
     membership.save(update_fields=["resignation_requested_at", "updated_at"])
-    membership_record(
+    membership_log(
         membership,
-        action="members.membership.resignation_requested",
+        HistoryAction.RESIGNATION_REQUESTED,
         from_status=membership.status,
         actor=actor,
         source=Source.MEMBER if actor == membership.user else Source.SECRETARIAT,
@@ -238,9 +253,9 @@ def _resignation_withdrawal_store(*, membership: Membership, actor, stripe_told:
         membership.stripe_synced_at = timezone.now()
         fields.append("stripe_synced_at")
     membership.save(update_fields=fields)
-    membership_record(
+    membership_log(
         membership,
-        action="members.membership.resignation_withdrawn",
+        HistoryAction.RESIGNATION_WITHDRAWN,
         from_status=membership.status,
         actor=actor,
         source=Source.MEMBER if actor == membership.user else Source.SECRETARIAT,
@@ -266,7 +281,7 @@ def membership_resignation_complete(
     )
     membership.payment_pending = False
     membership.save(update_fields=["status", "payment_pending", "updated_at"])
-    membership_record(membership, action="members.membership.resigned", from_status=previous, actor=actor, source=source)
+    membership_log(membership, HistoryAction.RESIGNED, from_status=previous, actor=actor, source=source)
     return membership
 
 
@@ -281,7 +296,7 @@ def membership_end(*, membership: Membership, actor, reason: str) -> Membership:
     membership.ended_reason = reason
     membership.payment_pending = False
     membership.save(update_fields=["status", "ended_reason", "payment_pending", "updated_at"])
-    membership_record(membership, action="members.membership.ended", from_status=previous, actor=actor, source=Source.SECRETARIAT, reason=reason)
+    membership_log(membership, HistoryAction.ENDED, from_status=previous, actor=actor, source=Source.SECRETARIAT, reason=reason)
     return membership
 
 

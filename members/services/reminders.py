@@ -18,7 +18,8 @@ from wagtail.models import Site
 
 from members.models import Membership
 from members.selectors import bank_reference
-from members.services.transitions import membership_lock, membership_record
+from members.history import HistoryAction
+from members.services.transitions import membership_lock, membership_log
 from portal.audit import Source
 from portal.exceptions import DomainError
 from portal.mail import email_render_and_queue
@@ -83,11 +84,12 @@ def _reminder_applies(membership: Membership, kind: str) -> bool:
     return membership.status == Status.IN_ARREARS and membership.grace_until is not None
 
 
+@transaction.atomic
 def membership_reminder_send(*, membership: Membership, kind: str):
     """Queue one reminder e-mail, in the member's language; at most once per occasion.
 
     Returns the queued OutboundEmail, or None when the reminder no longer applies
-    (the member paid or resigned in the meantime).
+    (the member paid or resigned in the meantime). A reminder queued now is logged.
     """
     membership = Membership.objects.select_related("plan", "user").get(pk=membership.pk)
     if kind not in REMINDER_TEMPLATES:
@@ -113,14 +115,26 @@ def membership_reminder_send(*, membership: Membership, kind: str):
             "pay_url": _absolute(reverse("members:pay")),
             "bank_reference": bank_reference(membership=membership),
         }
-    return email_render_and_queue(
+    key = reminder_key(membership, kind)
+    already = OutboundEmail.objects.filter(key=key).first() if key else None
+    if already is not None:
+        return already
+    email = email_render_and_queue(
         to=[user.email],
         template=REMINDER_TEMPLATES[kind],
         context=context,
         language=language,
         kind=f"members.{kind}",
-        key=reminder_key(membership, kind),
+        key=key,
     )
+    membership_log(
+        membership,
+        HistoryAction.REMINDER_SENT,
+        from_status=membership.status,
+        source=Source.SYSTEM,
+        data={"kind": kind, "email": email.pk},
+    )
+    return email
 
 
 def reminders_due(*, today: date) -> list[tuple[Membership, str]]:
@@ -175,13 +189,13 @@ def membership_admin_reminder_send(*, membership: Membership, actor, association
             kind="members.admin_reminder",
             key=key,
         )
-        membership_record(
+        membership_log(
             membership,
-            action="members.membership.reminder_sent",
+            HistoryAction.REMINDER_SENT,
             from_status=membership.status,
             actor=actor,
             source=Source.SECRETARIAT,
-            data={"email": email.pk},
+            data={"kind": "secretariat", "email": email.pk},
         )
     return True
 

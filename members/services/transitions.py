@@ -1,4 +1,4 @@
-"""The ground every membership service stands on: lock the row, check the move, record it.
+"""The ground every membership service stands on: lock the row, check the move, log it.
 
 Every module that changes a membership (the services beside this one and
 `members.stripe_sync`) uses these functions, so a status moves and is recorded
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from members.models import MEMBERSHIP_MOVES, Membership, MembershipChange
+from members.models import MEMBERSHIP_MOVES, Membership
+from portal.audit import log_action
 from portal.exceptions import DomainError
 
 Status = Membership.Status
@@ -39,24 +40,23 @@ def membership_transition(membership: Membership, action: str, *, refusal: str =
     return previous
 
 
-def membership_record(
+def membership_log(
     membership: Membership,
-    *,
     action: str,
+    *,
     from_status: str,
     actor=None,
     source: str,
     reason: str = "",
     data: dict | None = None,
-) -> MembershipChange:
-    """Write one history entry for a change just made to `membership`."""
-    return MembershipChange.objects.create(
-        membership=membership,
-        action=action,
-        from_status=from_status,
-        to_status=membership.status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        source=source,
-        reason=reason,
-        data=data or {},
-    )
+):
+    """Write one audit entry for a change just made to `membership` (inside its transaction).
+
+    `reason` is what a person typed and is shown as typed; everything else a reader
+    needs goes in `data` as codes and values (see `members.history`).
+    """
+    payload = {"from_status": from_status, "to_status": membership.status}
+    if reason:
+        payload["reason"] = reason
+    payload.update(data or {})
+    return log_action(membership, action, actor=actor, source=source, data=payload)

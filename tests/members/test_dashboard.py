@@ -6,12 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members.services.membership import membership_mark_in_arrears, membership_resign
 from members.models import Membership
-from tests.members.factories import MembershipChangeFactory, MembershipFactory, PaymentFactory
+from members.services.membership import membership_mark_in_arrears, membership_resign
+from tests.members.factories import MembershipFactory, PaymentFactory, history, history_entry
 
 pytestmark = pytest.mark.django_db
-
 
 
 @pytest.fixture
@@ -119,7 +118,7 @@ def _fill(membership, count):
     for index in range(count):
         start = timezone.localdate() - timedelta(days=365 * (index + 1))
         PaymentFactory(membership=membership, period_start=start)
-        MembershipChangeFactory(membership=membership, action="members.membership.renewed")
+        history_entry(membership, "members.membership.renewed", actor=membership.user)
 
 
 @pytest.mark.parametrize("count", [1, 40])
@@ -156,15 +155,15 @@ def test_resigning_online_keeps_the_membership_until_the_paid_date(member_client
     assert response["Location"] == reverse("members:dashboard")
     membership.refresh_from_db()
     assert membership.status == Membership.Status.ACTIVE and membership.resignation_pending
-    change = membership.changes.get(action="members.membership.resignation_requested")
-    assert (change.actor, change.source, change.reason) == (user, "member", "Retiring")
+    change = history(membership).get(action="members.membership.resignation_requested")
+    assert (change.user, change.data["source"], change.data.get("reason", "")) == (user, "member", "Retiring")
 
 
 def test_resigning_twice_online_records_once(member_client, user):
     membership = MembershipFactory(user=user, active=True)
     member_client.post(reverse("members:resign"), {})
     member_client.post(reverse("members:resign"), {})
-    assert membership.changes.filter(action="members.membership.resignation_requested").count() == 1
+    assert history(membership).filter(action="members.membership.resignation_requested").count() == 1
 
 
 def test_an_applicant_has_nothing_to_resign(member_client, user):

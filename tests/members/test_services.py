@@ -19,16 +19,18 @@ from members.services.membership import (
     membership_resignation_complete,
     membership_resignation_withdraw,
 )
-from members.models import Membership, MembershipChange, MemberProfile, Payment
+from members.models import Membership, MemberProfile, Payment
+from portal.audit import Source
+from wagtail.models import ModelLogEntry
 from portal.exceptions import DomainError
 from portal.models import OutboundEmail
 from tests.factories import UserFactory
-from tests.members.factories import MembershipFactory, MembershipPlanFactory, profile_data
+from tests.members.factories import MembershipFactory, MembershipPlanFactory, history, profile_data
 
 pytestmark = pytest.mark.django_db
 
 Status = Membership.Status
-Source = MembershipChange.Source
+
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def apply(user, plan, **kwargs):
 
 
 def changes(membership):
-    return list(membership.changes.order_by("created_at", "pk"))
+    return list(history(membership))
 
 
 # --- apply -----------------------------------------------------------------------
@@ -62,8 +64,8 @@ def test_apply_creates_applicant_with_accepted_versions_and_history(plan):
     assert membership.privacy_version == PRIVACY_VERSION
     assert membership.terms_accepted_at is not None
     [change] = changes(membership)
-    assert (change.action, change.from_status, change.to_status) == ("members.membership.applied", "", Status.APPLICANT)
-    assert (change.actor, change.source) == (user, Source.MEMBER)
+    assert (change.action, change.data["from_status"], change.data["to_status"]) == ("members.membership.applied", "", Status.APPLICANT)
+    assert (change.user, change.data["source"]) == (user, Source.MEMBER)
 
 
 def test_apply_stores_the_profile_and_names(plan):
@@ -113,7 +115,7 @@ def test_changing_the_plan_of_an_application_is_recorded(plan):
     membership = apply(user, starter)
     assert membership.plan == starter
     assert changes(membership)[-1].action == "members.membership.plan_changed"
-    assert changes(membership)[-1].data == {"from_plan": "regular", "to_plan": "starter"}
+    assert changes(membership)[-1].data.items() >= {"from_plan": "regular", "to_plan": "starter"}.items()
 
 
 def test_a_member_cannot_apply_again(plan):
@@ -128,7 +130,7 @@ def test_a_former_member_can_apply_again(plan, status):
     membership = apply(membership.user, plan)
     assert membership.status == Status.APPLICANT
     assert membership.resignation_requested_at is None and membership.ended_reason == ""
-    assert changes(membership)[-1].from_status == status
+    assert changes(membership)[-1].data["from_status"] == status
 
 
 # --- payment_record -------------------------------------------------------------
@@ -148,9 +150,9 @@ def test_recorded_transfer_activates_an_applicant_for_the_plan_period(plan, staf
     assert payment.amount == Decimal("302.50") and payment.vat_amount == Decimal("52.50")
     assert payment.receipt_number == f"R{today.year}-00001"
     change = changes(membership)[-1]
-    assert (change.action, change.from_status, change.to_status) == ("members.membership.activated", Status.APPLICANT, Status.ACTIVE)
-    assert (change.actor, change.source) == (staff, Source.SECRETARIAT)
-    assert str(Payment.Method.BANK_TRANSFER.label) in change.reason
+    assert (change.action, change.data["from_status"], change.data["to_status"]) == ("members.membership.activated", Status.APPLICANT, Status.ACTIVE)
+    assert (change.user, change.data["source"]) == (staff, Source.SECRETARIAT)
+    assert (change.data["cause"], change.data["method"]) == ("payment", Payment.Method.BANK_TRANSFER)
 
 
 def test_receipt_numbers_count_up(plan, staff):
@@ -220,7 +222,7 @@ def test_mark_in_arrears_starts_a_grace_period(plan):
     assert membership.payment_pending is False
     assert membership.grace_until == timezone.localdate() + timedelta(days=GRACE_DAYS)
     change = changes(membership)[-1]
-    assert (change.action, change.from_status, change.source, change.reason) == (
+    assert (change.action, change.data["from_status"], change.data["source"], change.data.get("reason", "")) == (
         "members.membership.in_arrears", Status.ACTIVE, Source.STRIPE, "Card declined"
     )
 
@@ -232,7 +234,7 @@ def test_mark_in_arrears_twice_changes_nothing_the_second_time(plan):
     membership_mark_in_arrears(membership=membership, today=timezone.localdate() + timedelta(days=3))
     membership.refresh_from_db()
     assert membership.grace_until == grace_until
-    assert membership.changes.filter(action="members.membership.in_arrears").count() == 1
+    assert history(membership).filter(action="members.membership.in_arrears").count() == 1
 
 
 @pytest.mark.parametrize("status", ["applicant", "lapsed", "resigned", "ended"])
@@ -277,7 +279,7 @@ def test_lapse_ends_rights_after_the_grace_period(plan):
     membership.refresh_from_db()
     assert membership.status == Status.LAPSED and not membership.is_member
     change = changes(membership)[-1]
-    assert (change.action, change.from_status, change.to_status, change.source, change.actor) == (
+    assert (change.action, change.data["from_status"], change.data["to_status"], change.data["source"], change.user) == (
         "members.membership.lapsed", Status.IN_ARREARS, Status.LAPSED, Source.SYSTEM, None
     )
 
@@ -286,7 +288,7 @@ def test_lapse_twice_records_once(plan):
     membership = MembershipFactory(plan=plan, in_arrears=True)
     membership_lapse(membership=membership)
     membership_lapse(membership=membership)
-    assert membership.changes.filter(action="members.membership.lapsed").count() == 1
+    assert history(membership).filter(action="members.membership.lapsed").count() == 1
 
 
 def test_an_active_membership_cannot_lapse(plan):
@@ -304,17 +306,17 @@ def test_resigning_keeps_the_membership_until_the_paid_period_ends(plan):
     assert membership.status == Status.ACTIVE
     assert membership.resignation_pending
     change = changes(membership)[-1]
-    assert (change.action, change.actor, change.source, change.reason) == (
+    assert (change.action, change.user, change.data["source"], change.data.get("reason", "")) == (
         "members.membership.resignation_requested", membership.user, Source.MEMBER, "Retiring"
     )
-    assert change.data == {"ends_on": membership.paid_until.isoformat()}
+    assert change.data["ends_on"] == membership.paid_until.isoformat()
 
 
 def test_resigning_twice_records_once(plan):
     membership = MembershipFactory(plan=plan, active=True)
     membership_resign(membership=membership, actor=membership.user)
     membership_resign(membership=Membership.objects.get(pk=membership.pk), actor=membership.user)
-    assert membership.changes.filter(action="members.membership.resignation_requested").count() == 1
+    assert history(membership).filter(action="members.membership.resignation_requested").count() == 1
 
 
 def test_withdrawing_a_resignation_keeps_the_membership_going(plan):
@@ -325,12 +327,12 @@ def test_withdrawing_a_resignation_keeps_the_membership_going(plan):
     assert membership.status == Status.ACTIVE
     assert not membership.resignation_pending
     change = changes(membership)[-1]
-    assert (change.action, change.actor, change.source) == (
+    assert (change.action, change.user, change.data["source"]) == (
         "members.membership.resignation_withdrawn", membership.user, Source.MEMBER
     )
     # Repeating it changes nothing, and a later daily run does not end the membership.
     membership_resignation_withdraw(membership=membership, actor=membership.user)
-    assert membership.changes.filter(action="members.membership.resignation_withdrawn").count() == 1
+    assert history(membership).filter(action="members.membership.resignation_withdrawn").count() == 1
 
 
 def test_a_resignation_that_took_effect_cannot_be_withdrawn(plan):
@@ -346,7 +348,7 @@ def test_a_resignation_that_took_effect_cannot_be_withdrawn(plan):
 def test_resignation_by_the_secretariat_is_recorded_as_such(plan, staff):
     membership = MembershipFactory(plan=plan, active=True)
     membership_resign(membership=membership, actor=staff, reason="By letter")
-    assert changes(membership)[-1].source == Source.SECRETARIAT
+    assert changes(membership)[-1].data["source"] == Source.SECRETARIAT
 
 
 @pytest.mark.parametrize("status", ["applicant", "lapsed", "resigned", "ended"])
@@ -367,7 +369,7 @@ def test_resignation_completes_only_after_the_paid_period(plan):
     membership.refresh_from_db()
     assert membership.status == Status.RESIGNED
     change = changes(membership)[-1]
-    assert (change.action, change.from_status, change.source) == ("members.membership.resigned", Status.ACTIVE, Source.SYSTEM)
+    assert (change.action, change.data["from_status"], change.data["source"]) == ("members.membership.resigned", Status.ACTIVE, Source.SYSTEM)
 
 
 def test_completing_a_resignation_twice_records_once(plan):
@@ -376,7 +378,7 @@ def test_completing_a_resignation_twice_records_once(plan):
     after = membership.paid_until + timedelta(days=1)
     membership_resignation_complete(membership=membership, today=after)
     membership_resignation_complete(membership=membership, today=after)
-    assert membership.changes.filter(action="members.membership.resigned").count() == 1
+    assert history(membership).filter(action="members.membership.resigned").count() == 1
 
 
 def test_a_resignation_that_was_not_requested_cannot_complete(plan):
@@ -409,7 +411,7 @@ def test_the_secretariat_can_end_any_membership_with_a_reason(plan, staff, statu
     membership.refresh_from_db()
     assert (membership.status, membership.ended_reason) == (Status.ENDED, "Deceased")
     change = changes(membership)[-1]
-    assert (change.from_status, change.actor, change.source, change.reason) == (status, staff, Source.SECRETARIAT, "Deceased")
+    assert (change.data["from_status"], change.user, change.data["source"], change.data.get("reason", "")) == (status, staff, Source.SECRETARIAT, "Deceased")
 
 
 def test_ending_without_a_reason_is_refused(plan, staff):
@@ -433,9 +435,9 @@ def test_demo_members_reach_each_status_and_a_second_seed_adds_nothing():
     from members.demo import seed_members
 
     seed_members(io.StringIO())
-    counts = (Membership.objects.count(), MembershipChange.objects.count(), Payment.objects.count())
+    counts = (Membership.objects.count(), ModelLogEntry.objects.count(), Payment.objects.count())
     seed_members(io.StringIO())
-    assert (Membership.objects.count(), MembershipChange.objects.count(), Payment.objects.count()) == counts
+    assert (Membership.objects.count(), ModelLogEntry.objects.count(), Payment.objects.count()) == counts
     statuses = {m.user.email.split("@")[0]: (m.status, m.resignation_pending) for m in Membership.objects.select_related("user")}
     assert statuses == {
         "member": (Status.ACTIVE, False),

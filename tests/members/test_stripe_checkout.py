@@ -7,7 +7,7 @@ from django.utils import translation
 
 from members.models import Membership
 from members.services.membership import membership_resign
-from tests.members.factories import MembershipFactory, MembershipPlanFactory
+from tests.members.factories import history, MembershipFactory, MembershipPlanFactory
 from tests.members.stripe_standin import stripe_api  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -265,7 +265,7 @@ def test_withdrawing_a_resignation_lets_the_subscription_renew_at_stripe(stripe_
     assert call.params == {"cancel_at_period_end": "false"}
     member.refresh_from_db()
     assert member.resignation_requested_at is None
-    assert member.changes.filter(action="members.membership.resignation_withdrawn", source="member").count() == 1
+    assert history(member).filter(action="members.membership.resignation_withdrawn", data__source="member").count() == 1
 
 
 def test_a_late_cancelling_snapshot_does_not_bring_a_withdrawn_resignation_back(stripe_api, client):
