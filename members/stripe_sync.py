@@ -47,6 +47,7 @@ from members.models import Membership, MembershipAction, Payment, StripeEvent
 from members.services.membership import GRACE_DAYS
 from members.services.transitions import membership_log, membership_transition
 from portal.audit import Source
+from portal.money import vat_included
 
 Status = Membership.Status
 Action = MembershipAction
@@ -358,7 +359,7 @@ def _payment_fact(
             status=status,
             amount=amount,
             vat_rate=plan.vat_rate,
-            vat_amount=(amount * plan.vat_rate / (100 + plan.vat_rate)).quantize(Decimal("0.01")),
+            vat_amount=vat_included(amount, plan.vat_rate),
             period_start=start,
             period_end=max(start, end),
             paid_at=paid_at,
@@ -371,7 +372,7 @@ def _payment_fact(
         fields = ["status"]
         if status == Payment.Status.PAID:
             payment.paid_at, payment.amount = paid_at, amount
-            payment.vat_amount = (amount * payment.vat_rate / (100 + payment.vat_rate)).quantize(Decimal("0.01"))
+            payment.vat_amount = vat_included(amount, payment.vat_rate)
             fields += ["paid_at", "amount", "vat_amount"]
         payment.save(update_fields=fields)
     if status in (Payment.Status.PAID, Payment.Status.PENDING) and payment.membership_id == membership.pk:

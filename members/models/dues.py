@@ -7,7 +7,7 @@ templates all ask.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-CENT = Decimal("0.01")
+from portal.money import vat_added
+
 
 
 class MembershipPlan(models.Model):
@@ -76,7 +77,7 @@ class MembershipPlan(models.Model):
 
     @property
     def vat_amount(self) -> Decimal:
-        return (self.yearly_price * self.vat_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        return vat_added(self.yearly_price, self.vat_rate)
 
     @property
     def price_incl_vat(self) -> Decimal:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from members.history import Cause, HistoryAction
 from members.services.transitions import membership_lock, membership_log, membership_transition
 from portal.audit import Source
 from portal.exceptions import DomainError
+from portal.money import vat_included
 
 Status = Membership.Status
 
@@ -126,10 +127,7 @@ def payment_record(
     if amount < 0:
         raise DomainError(_("An amount cannot be negative."))
     period_start, period_end = _covered_period(membership, timezone.localdate())
-    if amount == plan.price_incl_vat:
-        vat_amount = plan.vat_amount  # exactly what the plan shows, never a cent off
-    else:
-        vat_amount = (amount * plan.vat_rate / (100 + plan.vat_rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    vat_amount = vat_included(amount, plan.vat_rate)  # for the plan's price, exactly what the plan shows
     payment = Payment(
         membership=membership,
         plan=plan,
