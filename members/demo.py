@@ -173,7 +173,7 @@ def _bring_to(demo: DemoMember, *, user, plan: MembershipPlan, secretariat) -> M
     dues.payment_record(
         membership=membership,
         method=Payment.Method.BANK_TRANSFER,
-        paid_on=today - timedelta(days=3),
+        paid_on=today,
         actor=secretariat,
         reference=f"Contributie {membership.pk} {user.get_full_name()}",
     )

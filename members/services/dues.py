@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from members import stripe_gateway
@@ -101,6 +101,29 @@ def _activate_until(
     return membership
 
 
+# No payment to the association is older than this; a date before it is a typing error.
+EARLIEST_PAYMENT_DATE = date(2000, 1, 1)
+
+
+def payment_date_bounds(*, membership: Membership, today: date | None = None) -> tuple[date, date]:
+    """The dates a recorded payment may carry: from the day of the (first) application, at
+    the earliest 1 January 2000, up to today."""
+    applied_on = timezone.localdate(membership.created_at) if membership.created_at else None
+    earliest = max(filter(None, [EARLIEST_PAYMENT_DATE, applied_on]))
+    return earliest, today or timezone.localdate()
+
+
+def payment_date_error(*, membership: Membership, paid_on: date) -> str:
+    """Why `paid_on` cannot be a payment date for `membership` ("" when it can)."""
+    earliest, latest = payment_date_bounds(membership=membership)
+    if earliest <= paid_on <= latest:
+        return ""
+    return _(
+        "The payment date must lie between %(earliest)s (when the membership was applied for, "
+        "and not before 1 January 2000) and today; %(date)s is outside that range."
+    ) % {"earliest": formats.date_format(earliest), "date": formats.date_format(paid_on)}
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -117,9 +140,10 @@ def payment_record(
     """
     if method not in (Payment.Method.BANK_TRANSFER, Payment.Method.OTHER):
         raise DomainError(_("Online payments are recorded by Stripe, not by hand."))
-    if paid_on > timezone.localdate():
-        raise DomainError(_("A payment date cannot lie in the future."))
     membership = membership_lock(membership)
+    date_error = payment_date_error(membership=membership, paid_on=paid_on)
+    if date_error:
+        raise DomainError(date_error)
     if not membership.can_record_payment:
         raise DomainError(_("This membership was ended by the secretariat; apply again to rejoin."))
     plan = membership.plan
