@@ -75,10 +75,27 @@ def _in_language(language, lines):
         yield line
 
 
+class GetPostOnly:
+    """An admin view that shows a form (GET) and acts on it (POST); any other method gets 405.
+
+    Django's form views treat PUT as POST, so without this a PUT would act.
+    """
+
+    http_method_names = ["get", "post"]
+
+
 # --- Plans ------------------------------------------------------------------------
 
 
-class PlanDeleteView(generic.DeleteView):
+class PlanCreateView(GetPostOnly, generic.CreateView):
+    pass
+
+
+class PlanEditView(GetPostOnly, generic.EditView):
+    pass
+
+
+class PlanDeleteView(GetPostOnly, generic.DeleteView):
     """A plan that memberships or payments use cannot be deleted (they PROTECT it)."""
 
     template_name = "members/admin/plan_confirm_delete.html"
@@ -233,8 +250,8 @@ class MembershipInspectView(generic.InspectView):
 # --- Actions --------------------------------------------------------------------------
 
 
-class MembershipActionView(WagtailAdminTemplateMixin, FormView):
-    """An action on one membership: a form, then one service call."""
+class MembershipActionView(GetPostOnly, WagtailAdminTemplateMixin, FormView):
+    """An action on one membership: a form (GET), then one service call (POST)."""
 
     model = Membership
     template_name = "members/admin/membership_action.html"
@@ -247,6 +264,8 @@ class MembershipActionView(WagtailAdminTemplateMixin, FormView):
     intro = ""
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         if not (self.permission_required and request.user.has_perm(self.permission_required)):
             raise PermissionDenied
         self.object = get_object_or_404(membership_admin_queryset(), pk=kwargs["pk"])

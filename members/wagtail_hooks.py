@@ -18,7 +18,9 @@ from members.admin_views import (
     EndMembershipView,
     MembershipIndexView,
     MembershipInspectView,
+    PlanCreateView,
     PlanDeleteView,
+    PlanEditView,
     RecordPaymentView,
     SendReminderView,
 )
@@ -97,6 +99,8 @@ class MembershipPlanViewSet(ModelViewSet):
     menu_label = _("Membership plans")
     menu_name = "membership-plans"
     copy_view_enabled = False
+    add_view_class = PlanCreateView
+    edit_view_class = PlanEditView
     delete_view_class = PlanDeleteView
     ordering = "sort_order"
     list_filter = ["is_active"]
