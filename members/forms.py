@@ -78,6 +78,14 @@ class JoinForm(forms.Form):
             "I accept the privacy statement (version %(version)s)."
         ) % {"version": PRIVACY_VERSION}
 
+    @property
+    def contact_fields(self):
+        return [self[name] for name in ("first_name", "last_name", "phone", "street", "postal_code", "city", "country", "kvk_number")]
+
+    @property
+    def profile_fields(self):
+        return [self[name] for name in ("sectors", "expertise", "years_interim")]
+
     def clean_kvk_number(self):
         value = re.sub(r"[\s.\-]", "", self.cleaned_data["kvk_number"])
         if not re.fullmatch(r"\d{8}", value):

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+
 from members.history import source_label, status_label
 from members.models import MemberProfile, Membership, MembershipPlan, Payment
 from portal.audit import entries_for, entry_message
@@ -105,8 +108,17 @@ def payment_for_receipt(*, user, pk: int) -> Payment | None:
 
 
 def membership_admin_queryset():
-    """Memberships with everything the member list and the export show, in one query."""
-    return Membership.objects.select_related("user", "plan", "user__member_profile")
+    """Memberships with everything the member list and the export show, in one query.
+
+    The profile's city, phone and KvK number are annotated ("" without a profile) for the export.
+    """
+    profile = "user__member_profile__"
+    return Membership.objects.select_related("user", "plan", "user__member_profile").annotate(
+        **{
+            f"profile_{field}": Coalesce(F(profile + field), Value(""))
+            for field in ("city", "phone", "kvk_number")
+        }
+    )
 
 
 def member_profile(membership: Membership) -> MemberProfile | None:

@@ -55,6 +55,24 @@ class MembershipViewSet(ModelViewSet):
     search_backend_name = None
     ordering = "user__last_name"
     list_per_page = 50
+    # The export; the profile fields are annotated by selectors.membership_admin_queryset.
+    export_filename = "members"
+    list_export = [
+        "user.first_name", "user.last_name", "user.email", "get_status_display", "plan.name",
+        "paid_until", "member_since", "profile_city", "profile_phone", "profile_kvk_number",
+    ]
+    export_headings = {
+        "user.first_name": _("First name"),
+        "user.last_name": _("Last name"),
+        "user.email": _("E-mail address"),
+        "get_status_display": _("Status"),
+        "plan.name": _("Plan"),
+        "paid_until": _("Paid until"),
+        "member_since": _("Member since"),
+        "profile_city": _("City"),
+        "profile_phone": _("Phone"),
+        "profile_kvk_number": _("KvK number"),
+    }
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)

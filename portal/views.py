@@ -1,7 +1,7 @@
 import re
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -49,12 +49,7 @@ def search(request):
         # Published, public pages in the reader's language; the tree's root (depth 1) is no page to show.
         pages = Page.objects.live().public().filter(locale=Locale.get_active(), depth__gt=1).specific()
         paginator = Paginator(pages.search(words), SEARCH_RESULTS_PER_PAGE)
-        try:
-            results = paginator.page(request.GET.get("page") or 1)
-        except PageNotAnInteger:
-            results = paginator.page(1)
-        except EmptyPage:
-            results = paginator.page(paginator.num_pages)
+        results = paginator.get_page(request.GET.get("page"))
     return render(request, "portal/search.html", {"query": query, "results": results})
 
 
