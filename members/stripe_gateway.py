@@ -28,13 +28,9 @@ logger = logging.getLogger(__name__)
 PAYMENT_METHOD_TYPES = ["card", "ideal", "sepa_debit"]
 
 
-def stripe_is_configured() -> bool:
-    return bool(settings.STRIPE_ENABLED and settings.STRIPE_SECRET_KEY)
-
-
 def client() -> stripe.StripeClient:
     """A Stripe client for the configured key (and stand-in address, if set)."""
-    if not stripe_is_configured():
+    if not settings.STRIPE_ENABLED:
         raise DomainError(_("Online payment is not configured. Please pay by bank transfer."))
     base_addresses = {"api": settings.STRIPE_API_BASE.rstrip("/")} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=base_addresses, max_network_retries=1)

@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -142,7 +143,7 @@ def _fetch_for(event: dict) -> dict:
     """What an event needs from Stripe's API, read before any transaction opens."""
     obj = event["data"]["object"]
     extra: dict = {}
-    if not stripe_gateway.stripe_is_configured():
+    if not settings.STRIPE_ENABLED:
         return extra
     if event["type"] == "checkout.session.completed" and _id(obj.get("subscription")):
         subscription = obj["subscription"]

@@ -4,6 +4,7 @@ Thin views: check who asks, call the gateway, redirect. Without Stripe keys the
 member is told plainly that online payment is not configured.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -46,7 +47,7 @@ def checkout_start(request):
     if membership is None or not membership.can_pay:
         messages.error(request, _("There is nothing to pay for your membership right now."))
         return redirect(_dashboard_url())
-    if not stripe_gateway.stripe_is_configured():
+    if not settings.STRIPE_ENABLED:
         messages.warning(
             request,
             _("Online payment is not configured. Please pay by bank transfer; the secretariat will record it."),
@@ -83,7 +84,7 @@ def billing_portal(request):
     if membership is None:
         messages.error(request, _("You have no membership yet."))
         return redirect(_dashboard_url())
-    if not stripe_gateway.stripe_is_configured():
+    if not settings.STRIPE_ENABLED:
         messages.warning(request, _("Online payment is not configured."))
         return redirect(_dashboard_url())
     return _to_billing_portal(request, membership)

@@ -21,16 +21,21 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django_q.tasks import async_task
-from django.utils import timezone
+from wagtail.models import Site
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members import stripe_gateway
 from members.models import Membership, MembershipAction, MembershipPlan, MemberProfile
+from members.selectors import bank_reference
 from members.services.reminders import REMINDER_ARREARS
 from members.history import HistoryAction
 from members.services.transitions import membership_lock, membership_log, membership_transition
 from portal.audit import Source
 from portal.exceptions import DomainError
+from portal.mail import email_render_and_queue
+from portal.models import AssociationSettings
 
 Status = Membership.Status
 Action = MembershipAction
@@ -96,6 +101,7 @@ def membership_apply(
         membership.full_clean()
         membership.save()
         membership_log(membership, HistoryAction.APPLIED, from_status="", actor=user, source=Source.MEMBER)
+        _application_mail_queue(membership)
         return membership
 
     previous = membership_transition(membership, Action.APPLY, refusal=_("You are already a member."))
@@ -115,6 +121,7 @@ def membership_apply(
     )
     if previous != Status.APPLICANT:
         membership_log(membership, HistoryAction.APPLIED, from_status=previous, actor=user, source=Source.MEMBER)
+        _application_mail_queue(membership)
     elif previous_plan.pk != plan.pk:
         membership_log(
             membership,
@@ -125,6 +132,35 @@ def membership_apply(
             data={"from_plan": previous_plan.code, "to_plan": plan.code},
         )
     return membership
+
+
+def _application_mail_queue(membership: Membership) -> None:
+    """Tell the applicant, in their language, what happens next: paying online, or the
+    association's bank account and the reference. Sent once per application, after commit."""
+    user = membership.user
+    language = user.language or settings.LANGUAGE_CODE
+    site = Site.objects.filter(is_default_site=True).first()
+    with translation.override(language):
+        dashboard_url = settings.BASE_URL + reverse("members:dashboard")
+        pay_url = settings.BASE_URL + reverse("members:pay")
+    email_render_and_queue(
+        to=[user.email],
+        template="members/email/application_received",
+        context={
+            "membership": membership,
+            "user": user,
+            "plan": membership.plan,
+            "amount": membership.plan.price_incl_vat,
+            "association": AssociationSettings.for_site(site) if site else None,
+            "stripe_enabled": settings.STRIPE_ENABLED,
+            "bank_reference": bank_reference(membership=membership),
+            "dashboard_url": dashboard_url,
+            "pay_url": pay_url,
+        },
+        language=language,
+        kind="members.application_received",
+        key=f"members.application:{membership.pk}:{membership.terms_accepted_at.isoformat()}",
+    )
 
 
 # --- Arrears, lapse, resignation, ending ---------------------------------------
