@@ -447,3 +447,19 @@ def test_demo_members_reach_each_status_and_a_second_seed_adds_nothing():
         "resigning": (Status.ACTIVE, True),
     }
     assert Payment.objects.get(membership__user__email__startswith="member@").has_receipt
+
+
+def test_demo_members_have_their_history_on_the_audit_log():
+    import io
+
+    from members.demo import seed_members
+
+    seed_members(io.StringIO())
+    lapsed = Membership.objects.get(user__email__startswith="lapsed@")
+    assert [entry.action for entry in history(lapsed)] == [
+        "members.membership.applied",
+        "members.payment.recorded",
+        "members.membership.activated",
+        "members.membership.in_arrears",
+        "members.membership.lapsed",
+    ]
