@@ -51,7 +51,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from members.models import Membership, MembershipChange, MembershipPlan, Payment, StripeEvent, User  # noqa: E402
+from members.models import Membership, MembershipPlan, Payment, StripeEvent, User  # noqa: E402
+from wagtail.models import ModelLogEntry  # noqa: E402
 from members.stripe_sync import RESULT_DUPLICATE, stripe_event_handle  # noqa: E402
 from tests.members import stripe_payloads as p  # noqa: E402
 
@@ -91,6 +92,8 @@ def prepare(subscriptions: int) -> list[Membership]:
 def _delete_bench_data() -> None:
     memberships = Membership.objects.filter(stripe_customer_id__startswith=f"cus_{PREFIX}")
     Payment.objects.filter(membership__in=memberships).delete()
+    pks = [str(pk) for pk in memberships.values_list("pk", flat=True)]
+    ModelLogEntry.objects.get_for_model(Membership).filter(object_id__in=pks).delete()
     users = list(memberships.values_list("user_id", flat=True))
     memberships.delete()
     User.objects.filter(pk__in=users).delete()
@@ -100,7 +103,7 @@ def _delete_bench_data() -> None:
 def reset_stripe_state(memberships: list[Membership]) -> None:
     pks = [m.pk for m in memberships]
     Payment.objects.filter(membership_id__in=pks).delete()
-    MembershipChange.objects.filter(membership_id__in=pks).delete()
+    ModelLogEntry.objects.get_for_model(Membership).filter(object_id__in=[str(pk) for pk in pks]).delete()
     StripeEvent.objects.filter(event_id__startswith=f"evt_{PREFIX}").delete()
     Membership.objects.filter(pk__in=pks).update(
         status=Membership.Status.APPLICANT, paid_until=None, grace_until=None, payment_pending=False,

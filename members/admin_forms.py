@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from members.models import Payment
+from members.services.dues import payment_date_bounds, payment_date_error
 
 
 class MembershipPlanForm(WagtailAdminModelForm):
@@ -49,8 +50,18 @@ class RecordPaymentForm(forms.Form):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
+        self.membership = membership
         self.fields["amount"].initial = membership.plan.price_incl_vat
         self.fields["paid_on"].initial = timezone.localdate()
+        earliest, latest = payment_date_bounds(membership=membership)
+        self.fields["paid_on"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        error = payment_date_error(membership=self.membership, paid_on=paid_on)
+        if error:
+            raise forms.ValidationError(error)
+        return paid_on
 
 
 class EndMembershipForm(forms.Form):

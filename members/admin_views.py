@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -27,30 +25,16 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from members import services
 from members.admin_forms import EndMembershipForm, RecordPaymentForm, SendReminderForm
-from members.models import MemberProfile, Membership, MembershipChange, Payment
-from members.selectors import change_label
+from members.models import Membership
+from members.selectors import membership_admin_detail, membership_admin_queryset, member_profile, plan_in_use
+from members.services.dues import payment_record
+from members.services.membership import membership_end
+from members.services.reminders import membership_admin_reminder_send
 from portal.exceptions import DomainError
-from portal.mail import email_render_and_queue
-from portal.models import AssociationSettings, OutboundEmail
-
-Status = Membership.Status
-
-# Statuses in which a reminder makes sense: something is (or will be) due.
-REMINDER_STATUSES = (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS, Status.LAPSED)
+from portal.models import AssociationSettings
 
 
-def membership_admin_queryset():
-    """Memberships with everything the list and the export show, in one query."""
-    return Membership.objects.select_related("user", "plan", "user__member_profile")
-
-
-def _profile(membership: Membership):
-    try:
-        return membership.user.member_profile
-    except MemberProfile.DoesNotExist:
-        return None
 
 
 def _full_name(membership: Membership) -> str:
@@ -58,16 +42,8 @@ def _full_name(membership: Membership) -> str:
 
 
 def _city(membership: Membership) -> str:
-    profile = _profile(membership)
+    profile = member_profile(membership)
     return profile.city if profile else ""
-
-
-def _profile_field(name):
-    def getter(membership):
-        profile = _profile(membership)
-        return getattr(profile, name) if profile else ""
-
-    return getter
 
 
 # A phone number such as "+31 6 1234 5678" starts like a formula but is harmless.
@@ -91,71 +67,34 @@ def _in_language(language, lines):
         yield line
 
 
-# --- Sending a reminder -----------------------------------------------------------
+class GetPostOnly:
+    """An admin view that shows a form (GET) and acts on it (POST); any other method gets 405.
 
-
-def membership_reminder_send(*, membership: Membership, actor, association: AssociationSettings | None) -> bool:
-    """Queue a payment reminder for `membership`; at most one per membership per day.
-
-    Returns False when today's reminder had already been queued (a double click).
+    Django's form views treat PUT as POST, so without this a PUT would act.
     """
-    today = timezone.localdate()
-    key = f"members.admin-reminder:{membership.pk}:{today.isoformat()}"
-    with transaction.atomic():
-        # The row lock makes two simultaneous clicks wait for each other.
-        membership = Membership.objects.select_for_update().select_related("user", "plan").get(pk=membership.pk)
-        if membership.status not in REMINDER_STATUSES:
-            raise DomainError(_("A reminder is only sent to applicants and current or lapsed members."))
-        if OutboundEmail.objects.filter(key=key).exists():
-            return False
-        plan = membership.plan
-        email = email_render_and_queue(
-            to=[membership.user.email],
-            template="members/email/admin_reminder",
-            context={
-                "membership": membership,
-                "user": membership.user,
-                "plan": plan,
-                "amount": plan.price_incl_vat,
-                "association": association,
-                "portal_url": _dashboard_url(membership.user.language),
-            },
-            language=membership.user.language,
-            kind="members.admin_reminder",
-            key=key,
-        )
-        MembershipChange.objects.create(
-            membership=membership,
-            action="members.membership.reminder_sent",
-            from_status=membership.status,
-            to_status=membership.status,
-            actor=actor,
-            source=MembershipChange.Source.SECRETARIAT,
-            data={"email": email.pk},
-        )
-    return True
 
-
-def _dashboard_url(language: str) -> str:
-    """The member's "My membership" page, in their language."""
-    with translation.override(language):
-        try:
-            return settings.BASE_URL + reverse("members:dashboard")
-        except NoReverseMatch:
-            return settings.BASE_URL + "/"
+    http_method_names = ["get", "post"]
 
 
 # --- Plans ------------------------------------------------------------------------
 
 
-class PlanDeleteView(generic.DeleteView):
+class PlanCreateView(GetPostOnly, generic.CreateView):
+    pass
+
+
+class PlanEditView(GetPostOnly, generic.EditView):
+    pass
+
+
+class PlanDeleteView(GetPostOnly, generic.DeleteView):
     """A plan that memberships or payments use cannot be deleted (they PROTECT it)."""
 
     template_name = "members/admin/plan_confirm_delete.html"
 
     @cached_property
     def plan_in_use(self) -> bool:
-        return self.object.memberships.exists() or Payment.objects.filter(plan=self.object).exists()
+        return plan_in_use(plan=self.object)
 
     def form_valid(self, form):
         if self.plan_in_use:
@@ -173,37 +112,15 @@ class PlanDeleteView(generic.DeleteView):
 
 
 class MembershipIndexView(generic.IndexView):
+    """The member list; its columns for the CSV/XLSX export are the viewset's `list_export`."""
+
     page_title = gettext_lazy("Members")
-    export_filename = "members"
-    # (key, heading, value) for the CSV/XLSX export.
-    export_fields = (
-        ("first_name", gettext_lazy("First name"), lambda m: m.user.first_name),
-        ("last_name", gettext_lazy("Last name"), lambda m: m.user.last_name),
-        ("email", gettext_lazy("E-mail address"), lambda m: m.user.email),
-        ("status", gettext_lazy("Status"), lambda m: m.get_status_display()),
-        ("plan", gettext_lazy("Plan"), lambda m: m.plan.name),
-        ("paid_until", gettext_lazy("Paid until"), lambda m: m.paid_until),
-        ("member_since", gettext_lazy("Member since"), lambda m: m.member_since),
-        ("city", gettext_lazy("City"), _city),
-        ("phone", gettext_lazy("Phone"), _profile_field("phone")),
-        ("kvk_number", gettext_lazy("KvK number"), _profile_field("kvk_number")),
-    )
 
     def get_base_queryset(self):
         return membership_admin_queryset()
 
-    @cached_property
-    def list_export(self):
-        return [key for key, _heading, _getter in self.export_fields]
-
     def get_filename(self):
         return f"{self.export_filename}-{timezone.localdate().isoformat()}"
-
-    def get_heading(self, queryset, field):
-        return str(next(heading for key, heading, _getter in self.export_fields if key == field))
-
-    def to_row_dict(self, item):
-        return {key: getter(item) for key, _heading, getter in self.export_fields}
 
     def stream_csv(self, queryset):
         # The CSV is written while the response streams, after the view has returned and
@@ -274,13 +191,13 @@ class MembershipInspectView(generic.InspectView):
     def _action_urls(self) -> list[tuple[str, str, str]]:
         user, membership = self.request.user, self.object
         actions = []
-        if membership.status != Status.ENDED and user.has_perm("members.add_payment"):
+        if membership.can_record_payment and user.has_perm("members.add_payment"):
             actions.append(
                 (_("Record payment"), reverse(self.record_payment_url_name, args=(membership.pk,)), "doc-full")
             )
-        if membership.status in REMINDER_STATUSES and user.has_perm("members.change_membership"):
+        if membership.can_get_reminder and user.has_perm("members.change_membership"):
             actions.append((_("Send reminder"), reverse(self.send_reminder_url_name, args=(membership.pk,)), "mail"))
-        if membership.status != Status.ENDED and user.has_perm("members.change_membership"):
+        if membership.can_end and user.has_perm("members.change_membership"):
             actions.append((_("End membership"), reverse(self.end_url_name, args=(membership.pk,)), "cross"))
         return actions
 
@@ -293,15 +210,7 @@ class MembershipInspectView(generic.InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        membership = self.object
-        context["membership"] = membership
-        context["member"] = membership.user
-        context["profile"] = _profile(membership)
-        context["changes"] = [
-            {"change": change, "label": change_label(change)}
-            for change in membership.changes.select_related("actor")
-        ]
-        context["payments"] = list(membership.payments.select_related("plan", "recorded_by"))
+        context.update(membership_admin_detail(membership=self.object))
         return context
 
     def get_fields(self):
@@ -311,8 +220,8 @@ class MembershipInspectView(generic.InspectView):
 # --- Actions --------------------------------------------------------------------------
 
 
-class MembershipActionView(WagtailAdminTemplateMixin, FormView):
-    """An action on one membership: a form, then one service call."""
+class MembershipActionView(GetPostOnly, WagtailAdminTemplateMixin, FormView):
+    """An action on one membership: a form (GET), then one service call (POST)."""
 
     model = Membership
     template_name = "members/admin/membership_action.html"
@@ -325,6 +234,8 @@ class MembershipActionView(WagtailAdminTemplateMixin, FormView):
     intro = ""
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         if not (self.permission_required and request.user.has_perm(self.permission_required)):
             raise PermissionDenied
         self.object = get_object_or_404(membership_admin_queryset(), pk=kwargs["pk"])
@@ -394,7 +305,7 @@ class RecordPaymentView(MembershipActionView):
     submit_button_label = gettext_lazy("Record payment")
 
     def refusal(self):
-        if self.object.status == Status.ENDED:
+        if not self.object.can_record_payment:
             return _("This membership was ended by the secretariat; the member has to apply again to rejoin.")
         return ""
 
@@ -410,7 +321,7 @@ class RecordPaymentView(MembershipActionView):
 
     def run_service(self, form):
         data = form.cleaned_data
-        payment = services.payment_record(
+        payment = payment_record(
             membership=self.object,
             method=data["method"],
             paid_on=data["paid_on"],
@@ -436,12 +347,12 @@ class EndMembershipView(MembershipActionView):
     )
 
     def refusal(self):
-        if self.object.status == Status.ENDED:
+        if not self.object.can_end:
             return _("This membership has already ended.")
         return ""
 
     def run_service(self, form):
-        services.membership_end(membership=self.object, actor=self.request.user, reason=form.cleaned_data["reason"])
+        membership_end(membership=self.object, actor=self.request.user, reason=form.cleaned_data["reason"])
         messages.success(self.request, _("The membership has ended."))
 
 
@@ -452,7 +363,7 @@ class SendReminderView(MembershipActionView):
     submit_button_label = gettext_lazy("Send reminder")
 
     def refusal(self):
-        if self.object.status not in REMINDER_STATUSES:
+        if not self.object.can_get_reminder:
             return _("A reminder is only sent to applicants and current or lapsed members.")
         return ""
 
@@ -464,7 +375,7 @@ class SendReminderView(MembershipActionView):
         }
 
     def run_service(self, form):
-        sent = membership_reminder_send(
+        sent = membership_admin_reminder_send(
             membership=self.object,
             actor=self.request.user,
             association=AssociationSettings.for_request(self.request),

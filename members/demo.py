@@ -12,8 +12,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from members import services
-from members.models import Membership, MembershipChange, MembershipPlan, Payment
+from members.services import dues, membership as membership_services
+from members.history import Cause
+from members.models import Membership, MembershipPlan, Payment
 from portal import tasks as portal_tasks
 
 PLANS = [
@@ -160,7 +161,7 @@ def _profile(demo: DemoMember, index: int) -> dict:
 
 def _bring_to(demo: DemoMember, *, user, plan: MembershipPlan, secretariat) -> Membership:
     index = [member.email_local for member in DEMO_MEMBERS].index(demo.email_local)
-    membership = services.membership_apply(
+    membership = membership_services.membership_apply(
         user=user,
         plan=plan,
         profile=_profile(demo, index),
@@ -172,15 +173,14 @@ def _bring_to(demo: DemoMember, *, user, plan: MembershipPlan, secretariat) -> M
     if demo.status == "applicant":
         return membership
     today = timezone.localdate()
-    services.payment_record(
+    dues.payment_record(
         membership=membership,
         method=Payment.Method.BANK_TRANSFER,
-        paid_on=today - timedelta(days=3),
+        paid_on=today,
         actor=secretariat,
         reference=f"Contributie {membership.pk} {user.get_full_name()}",
     )
     membership.refresh_from_db()
-    source = MembershipChange.Source
     if demo.status in ("in_arrears", "lapsed"):
         # Demo only: move last year's payment back a year, so that the renewal is now due.
         back = timedelta(days=365 if demo.status == "in_arrears" else 410)
@@ -192,14 +192,14 @@ def _bring_to(demo: DemoMember, *, user, plan: MembershipPlan, secretariat) -> M
             paid_until=membership.paid_until - back, member_since=membership.member_since - back
         )
         membership.refresh_from_db()
-        services.membership_mark_in_arrears(
+        membership_services.membership_mark_in_arrears(
             membership=membership,
-            reason="The paid period ended; the renewal is due.",
+            cause=Cause.PERIOD_ENDED,
             today=membership.paid_until + timedelta(days=1),
         )
     if demo.status == "lapsed":
-        services.membership_lapse(membership=membership, reason="Demo: the grace period ended without payment.")
+        membership_services.membership_lapse(membership=membership, cause=Cause.GRACE_ENDED)
         membership.refresh_from_db()
     if demo.status == "resigning":
-        services.membership_resign(membership=membership, actor=user, reason="Demo: retiring this year.")
+        membership_services.membership_resign(membership=membership, actor=user, reason="Demo: retiring this year.")
     return membership

@@ -22,7 +22,8 @@ from members.models import (
     Payment,
 )
 from members.services import certification as cert
-from members.services.membership import membership_apply, payment_record
+from members.services.dues import payment_record
+from members.services.membership import membership_apply
 
 AREAS = [
     ("A", "Resultaatgericht werken", "Delivering results", [

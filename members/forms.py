@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MembershipPlan
-from members.services import PRIVACY_VERSION, STATUTES_VERSION
+from members.services.membership import PRIVACY_VERSION, STATUTES_VERSION
 
 COUNTRIES = [
     ("NL", _("Netherlands")),
@@ -77,6 +77,14 @@ class JoinForm(forms.Form):
         self.fields["accept_privacy"].label = gettext(
             "I accept the privacy statement (version %(version)s)."
         ) % {"version": PRIVACY_VERSION}
+
+    @property
+    def contact_fields(self):
+        return [self[name] for name in ("first_name", "last_name", "phone", "street", "postal_code", "city", "country", "kvk_number")]
+
+    @property
+    def profile_fields(self):
+        return [self[name] for name in ("sectors", "expertise", "years_interim")]
 
     def clean_kvk_number(self):
         value = re.sub(r"[\s.\-]", "", self.cleaned_data["kvk_number"])

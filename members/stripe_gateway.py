@@ -1,9 +1,10 @@
 """The only module that talks to Stripe's API (through Stripe's own library).
 
-Nothing here runs inside a database transaction: each function makes its API
-calls first and only then stores what it learnt through a small service in
-`members/stripe_sync.py`. A Stripe failure becomes a `DomainError` with a
-message the member can read; the details go to the log.
+It only talks to Stripe and returns what Stripe answered; it stores nothing.
+The services call it before their transaction opens and store what it
+returned (`members.services.dues.membership_checkout_start`). A Stripe failure
+becomes a `DomainError` with a message the member can read; the details go to
+the log.
 
 `settings.STRIPE_API_BASE` points the library at another address (the local
 stand-in in tests); without it, the library talks to api.stripe.com.
@@ -27,13 +28,9 @@ logger = logging.getLogger(__name__)
 PAYMENT_METHOD_TYPES = ["card", "ideal", "sepa_debit"]
 
 
-def stripe_is_configured() -> bool:
-    return bool(settings.STRIPE_ENABLED and settings.STRIPE_SECRET_KEY)
-
-
 def client() -> stripe.StripeClient:
     """A Stripe client for the configured key (and stand-in address, if set)."""
-    if not stripe_is_configured():
+    if not settings.STRIPE_ENABLED:
         raise DomainError(_("Online payment is not configured. Please pay by bank transfer."))
     base_addresses = {"api": settings.STRIPE_API_BASE.rstrip("/")} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=base_addresses, max_network_retries=1)
@@ -48,12 +45,8 @@ def _locale() -> str:
     return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
 
 
-def customer_ensure(*, membership: Membership) -> str:
-    """The member's Stripe customer: reused when known, else created and stored."""
-    from members import stripe_sync
-
-    if membership.stripe_customer_id:
-        return membership.stripe_customer_id
+def customer_create(*, membership: Membership) -> str:
+    """Create the member's Stripe customer; returns its id (the caller stores it)."""
     user = membership.user
     try:
         customer = client().v1.customers.create(
@@ -68,16 +61,14 @@ def customer_ensure(*, membership: Membership) -> str:
         )
     except stripe.StripeError as error:
         raise _unavailable(error) from error
-    membership = stripe_sync.membership_stripe_customer_set(membership=membership, customer_id=customer.id)
-    return membership.stripe_customer_id
+    return customer.id
 
 
-def checkout_session_create(*, membership: Membership, success_url: str, cancel_url: str) -> str:
+def checkout_session_create(*, membership: Membership, customer_id: str, success_url: str, cancel_url: str) -> str:
     """Start Stripe Checkout for the membership's plan; returns the URL to send the member to."""
     price = membership.plan.stripe_price_id
     if not price:
         raise DomainError(_("This plan cannot be paid online. Please pay by bank transfer."))
-    customer_id = customer_ensure(membership=membership)
     try:
         session = client().v1.checkout.sessions.create(
             params={

@@ -15,13 +15,15 @@ earlier. So nothing here depends on the order of arrival:
   - the subscription (status, cancel at period end, payment method) is taken
     from the newest snapshot by the event's own timestamp; an older snapshot
     (`created` before `membership.stripe_synced_at`) is ignored.
-* The membership's status is then *derived* from those facts (see `_derive`):
+* The membership's status is then *derived* from those facts (see `_derive`),
+  and moved only as the rules allow (`MEMBERSHIP_MOVES`, the same table the
+  services check):
   subscription ended → resigned (if a resignation was requested) or lapsed;
   an unpaid failed invoice not covered by a later paid one → in arrears, with
   a grace period counted from that invoice's period start; otherwise a paid or
   clearing payment → active, "payment pending" while a payment is clearing.
 
-Status changes are recorded as `MembershipChange` rows with source "stripe".
+Status changes are written to the audit log (`members.history`) with source "stripe".
 A membership ended by the secretariat keeps its status; its payments are still
 recorded. An event for a customer the portal does not know is stored with the
 result "unknown customer" and changes nothing (it is not replayed later).
@@ -36,14 +38,20 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from members.models import Membership, MembershipChange, Payment, StripeEvent
-from members.services.membership import GRACE_DAYS, _lock, _record
+from members import stripe_gateway
+from members.history import HistoryAction
+from members.models import Membership, MembershipAction, Payment, StripeEvent
+from members.services.membership import GRACE_DAYS
+from members.services.transitions import membership_log, membership_transition
+from portal.audit import Source
+from portal.money import vat_included
 
 Status = Membership.Status
-Source = MembershipChange.Source
+Action = MembershipAction
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 HANDLED_TYPES = (
@@ -128,27 +136,14 @@ def payment_method_label(payment_method: dict | None) -> str:
     return kind or ""
 
 
-# --- Small services ------------------------------------------------------------
-
-
-@transaction.atomic
-def membership_stripe_customer_set(*, membership: Membership, customer_id: str) -> Membership:
-    """Remember the member's Stripe customer (after it was created at Stripe)."""
-    membership = _lock(membership)
-    if membership.stripe_customer_id:
-        return membership
-    membership.stripe_customer_id = customer_id
-    membership.save(update_fields=["stripe_customer_id", "updated_at"])
-    return membership
+# --- Reading from Stripe's API ---------------------------------------------------
 
 
 def _fetch_for(event: dict) -> dict:
     """What an event needs from Stripe's API, read before any transaction opens."""
-    from members import stripe_gateway
-
     obj = event["data"]["object"]
     extra: dict = {}
-    if not stripe_gateway.stripe_is_configured():
+    if not settings.STRIPE_ENABLED:
         return extra
     if event["type"] == "checkout.session.completed" and _id(obj.get("subscription")):
         subscription = obj["subscription"]
@@ -365,7 +360,7 @@ def _payment_fact(
             status=status,
             amount=amount,
             vat_rate=plan.vat_rate,
-            vat_amount=(amount * plan.vat_rate / (100 + plan.vat_rate)).quantize(Decimal("0.01")),
+            vat_amount=vat_included(amount, plan.vat_rate),
             period_start=start,
             period_end=max(start, end),
             paid_at=paid_at,
@@ -378,7 +373,7 @@ def _payment_fact(
         fields = ["status"]
         if status == Payment.Status.PAID:
             payment.paid_at, payment.amount = paid_at, amount
-            payment.vat_amount = (amount * payment.vat_rate / (100 + payment.vat_rate)).quantize(Decimal("0.01"))
+            payment.vat_amount = vat_included(amount, payment.vat_rate)
             fields += ["paid_at", "amount", "vat_amount"]
         payment.save(update_fields=fields)
     if status in (Payment.Status.PAID, Payment.Status.PENDING) and payment.membership_id == membership.pk:
@@ -415,24 +410,25 @@ def _derive(membership: Membership) -> None:
         and (membership.stripe_synced_at is None or membership.terms_accepted_at <= membership.stripe_synced_at)
     )
 
+    # Which move the facts ask for; MEMBERSHIP_MOVES decides from which statuses it may happen.
     if membership.stripe_subscription_status in ENDED_SUBSCRIPTION:
         if was_paid:
-            target = Status.RESIGNED if membership.resignation_requested_at else Status.LAPSED
-            _move(membership, target, pending=False, grace=None)
+            action = Action.STRIPE_RESIGN if membership.resignation_requested_at else Action.STRIPE_LAPSE
+            _move(membership, action, pending=False, grace=None)
     elif unpaid and membership.paid_until:
-        if current in (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS):
-            grace = min(start for start, _end in unpaid) + timedelta(days=GRACE_DAYS)
-            _move(membership, Status.IN_ARREARS, pending=False, grace=grace)
+        grace = min(start for start, _end in unpaid) + timedelta(days=GRACE_DAYS)
+        _move(membership, Action.STRIPE_IN_ARREARS, pending=False, grace=grace)
     elif has_paid_or_clearing and membership.paid_until:
-        if current in (Status.APPLICANT, Status.ACTIVE, Status.IN_ARREARS) or (
-            membership.paid_until >= timezone.localdate()
-        ):
-            _move(membership, Status.ACTIVE, pending=bool(clearing), grace=None)
+        # A lapsed or resigned member is active again only while the paid period runs.
+        if membership.is_member or current == Status.APPLICANT or membership.paid_until >= timezone.localdate():
+            _move(membership, Action.STRIPE_ACTIVE, pending=bool(clearing), grace=None)
 
 
-def _move(membership: Membership, target: str, *, pending: bool, grace: date | None) -> None:
-    previous = membership.status
-    membership.status = target
+def _move(membership: Membership, action: str, *, pending: bool, grace: date | None) -> None:
+    if not membership.may(action):
+        return  # the facts are stored; the status stays where the rules keep it
+    previous = membership_transition(membership, action)
+    target = membership.status
     membership.payment_pending = pending
     membership.grace_until = grace
     if target in Membership.MEMBER_STATUSES and (previous not in Membership.MEMBER_STATUSES or not membership.member_since):
@@ -445,24 +441,24 @@ def _record_changes(membership: Membership, *, before: dict, event: dict) -> Non
     previous = before["status"]
     data = {"event": event["id"], "type": event["type"]}
     if membership.resignation_requested_at and not before["resignation_requested_at"]:
-        _record(membership, action="members.membership.resignation_requested", from_status=previous,
+        membership_log(membership, HistoryAction.RESIGNATION_REQUESTED, from_status=previous,
                 source=Source.STRIPE, data=data)
     elif before["resignation_requested_at"] and not membership.resignation_requested_at and previous == membership.status:
-        _record(membership, action="members.membership.resignation_withdrawn", from_status=previous,
+        membership_log(membership, HistoryAction.RESIGNATION_WITHDRAWN, from_status=previous,
                 source=Source.STRIPE, data=data)
     if membership.status != previous:
         action = {
-            Status.ACTIVE: "members.membership.activated",
-            Status.IN_ARREARS: "members.membership.in_arrears",
-            Status.LAPSED: "members.membership.lapsed",
-            Status.RESIGNED: "members.membership.resigned",
+            Status.ACTIVE: HistoryAction.ACTIVATED,
+            Status.IN_ARREARS: HistoryAction.IN_ARREARS,
+            Status.LAPSED: HistoryAction.LAPSED,
+            Status.RESIGNED: HistoryAction.RESIGNED,
         }[membership.status]
     elif membership.status == Status.ACTIVE and membership.paid_until != before["paid_until"]:
-        action = "members.membership.renewed"
+        action = HistoryAction.RENEWED
     elif membership.payment_pending != before["payment_pending"]:
-        action = "members.membership.payment_cleared" if not membership.payment_pending else "members.membership.payment_pending"
+        action = HistoryAction.PAYMENT_CLEARED if not membership.payment_pending else HistoryAction.PAYMENT_PENDING
     else:
         return
     data["paid_until"] = membership.paid_until.isoformat() if membership.paid_until else None
     data["payment_pending"] = membership.payment_pending
-    _record(membership, action=action, from_status=previous, source=Source.STRIPE, data=data)
+    membership_log(membership, action, from_status=previous, source=Source.STRIPE, data=data)

@@ -5,7 +5,7 @@
 
 from django.utils import timezone
 
-from members import services
+from members.services import daily, reminders
 from members.models import Membership
 
 DAILY_SCHEDULE_NAME = "members.memberships_daily"
@@ -13,7 +13,7 @@ DAILY_SCHEDULE_NAME = "members.memberships_daily"
 
 def memberships_daily() -> dict[str, int]:
     """Resignations take effect, grace periods end, renewals fall due, reminders go out."""
-    return services.memberships_daily_run(today=timezone.localdate())
+    return daily.memberships_daily_run(today=timezone.localdate())
 
 
 def membership_reminder_send(pk: int, kind: str) -> str:
@@ -21,7 +21,7 @@ def membership_reminder_send(pk: int, kind: str) -> str:
     membership = Membership.objects.filter(pk=pk).first()
     if membership is None:
         return "missing"
-    email = services.membership_reminder_send(membership=membership, kind=kind)
+    email = reminders.membership_reminder_send(membership=membership, kind=kind)
     return "queued" if email is not None else "not-applicable"
 
 

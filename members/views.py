@@ -16,13 +16,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
-from members import selectors, services
+from members import selectors
+from members.services.membership import (
+    PRIVACY_VERSION,
+    STATUTES_VERSION,
+    membership_apply,
+    membership_resign,
+    membership_resignation_withdraw,
+)
+from members.services.reminders import resign_link_membership
 from members.forms import PROFILE_FIELDS, JoinForm, ResignForm
-from members.models import MemberProfile, Membership, MembershipFeesPage, MembershipPlan
+from members.models import MemberProfile, Membership, MembershipAction, MembershipFeesPage, MembershipPlan
 from members.receipts import receipt_filename, receipt_pdf
 from portal.exceptions import DomainError
 
-Status = Membership.Status
 
 
 def _join_initial(user, membership: Membership | None) -> dict:
@@ -32,10 +39,10 @@ def _join_initial(user, membership: Membership | None) -> dict:
         initial.update({field: getattr(profile, field) for field in PROFILE_FIELDS})
     if membership is not None:
         initial["plan"] = membership.plan_id
-        if membership.status == Status.APPLICANT:
+        if membership.can_change_application:
             # Resuming: they accepted these versions already.
-            initial["accept_statutes"] = membership.statutes_version == services.STATUTES_VERSION
-            initial["accept_privacy"] = membership.privacy_version == services.PRIVACY_VERSION
+            initial["accept_statutes"] = membership.statutes_version == STATUTES_VERSION
+            initial["accept_privacy"] = membership.privacy_version == PRIVACY_VERSION
     return initial
 
 
@@ -85,7 +92,7 @@ def join(request):
     form = JoinForm(request.POST if request.method == "POST" else None, plans=plans, initial=_join_initial(request.user, membership))
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_apply(
+            membership_apply(
                 user=request.user,
                 plan=form.cleaned_data["plan"],
                 profile=form.profile_data(),
@@ -110,8 +117,8 @@ def join(request):
             "plans": plan_list,
             "membership": membership,
             "resuming": membership is not None,
-            "statutes_version": services.STATUTES_VERSION,
-            "privacy_version": services.PRIVACY_VERSION,
+            "statutes_version": STATUTES_VERSION,
+            "privacy_version": PRIVACY_VERSION,
             **_document_links(request),
         },
     )
@@ -123,12 +130,12 @@ def pay(request):
     membership = selectors.membership_for_user(user=request.user)
     if membership is None:
         return redirect("members:join")
-    if membership.status in (Status.LAPSED, Status.RESIGNED, Status.ENDED):
+    if not membership.can_pay:
+        if membership.is_member:
+            messages.info(request, _("Your membership is paid; there is nothing to pay now."))
+            return redirect("members:dashboard")
         messages.info(request, _("Your membership has ended. Apply again to rejoin."))
         return redirect("members:join")
-    if membership.status == Status.ACTIVE:
-        messages.info(request, _("Your membership is paid; there is nothing to pay now."))
-        return redirect("members:dashboard")
     from portal.models import AssociationSettings
 
     return render(
@@ -165,12 +172,12 @@ def receipt(request, pk: int):
 
 
 def _resign_allowed(membership: Membership | None) -> bool:
-    return membership is not None and membership.status in Membership.MEMBER_STATUSES
+    return membership is not None and membership.may(MembershipAction.RESIGN_REQUEST)
 
 
 def _resign(request, membership: Membership, *, actor, form: ResignForm) -> bool:
     try:
-        services.membership_resign(membership=membership, actor=actor, reason=form.cleaned_data["reason"])
+        membership_resign(membership=membership, actor=actor, reason=form.cleaned_data["reason"])
     except DomainError as error:
         form.add_error(None, error.message)
         return False
@@ -203,7 +210,7 @@ def resign_withdraw(request):
     if membership is None:
         return redirect("members:dashboard")
     try:
-        services.membership_resignation_withdraw(membership=membership, actor=request.user)
+        membership_resignation_withdraw(membership=membership, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -218,7 +225,7 @@ def resign_link(request, token: str):
     The signed token names the membership and expires; opening the link (as mail
     scanners do) changes nothing, only pressing the button does.
     """
-    membership = services.resign_link_membership(token=token)
+    membership = resign_link_membership(token=token)
     if membership is None:
         return render(request, "members/resign_link_invalid.html", status=400)
     if not _resign_allowed(membership) or membership.resignation_requested_at:

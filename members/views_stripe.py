@@ -4,6 +4,7 @@ Thin views: check who asks, call the gateway, redirect. Without Stripe keys the
 member is told plainly that online payment is not configured.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import stripe_gateway
+from members.services import dues
 from members.models import Membership
 from members.stripe_sync import ENDED_SUBSCRIPTION
 from portal.exceptions import DomainError
 
-PAYABLE = (Membership.Status.APPLICANT, Membership.Status.IN_ARREARS, Membership.Status.LAPSED)
 
 
 def _dashboard_url() -> str:
@@ -43,10 +44,10 @@ def _own_membership(request) -> Membership | None:
 @require_POST
 def checkout_start(request):
     membership = _own_membership(request)
-    if membership is None or membership.status not in PAYABLE:
+    if membership is None or not membership.can_pay:
         messages.error(request, _("There is nothing to pay for your membership right now."))
         return redirect(_dashboard_url())
-    if not stripe_gateway.stripe_is_configured():
+    if not settings.STRIPE_ENABLED:
         messages.warning(
             request,
             _("Online payment is not configured. Please pay by bank transfer; the secretariat will record it."),
@@ -56,7 +57,7 @@ def checkout_start(request):
         # The subscription still runs (a renewal failed): fix the payment method there, no second subscription.
         return _to_billing_portal(request, membership)
     try:
-        url = stripe_gateway.checkout_session_create(
+        url = dues.membership_checkout_start(
             membership=membership,
             success_url=request.build_absolute_uri(reverse("members:checkout_return")) + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=request.build_absolute_uri(_pay_url()),
@@ -83,7 +84,7 @@ def billing_portal(request):
     if membership is None:
         messages.error(request, _("You have no membership yet."))
         return redirect(_dashboard_url())
-    if not stripe_gateway.stripe_is_configured():
+    if not settings.STRIPE_ENABLED:
         messages.warning(request, _("Online payment is not configured."))
         return redirect(_dashboard_url())
     return _to_billing_portal(request, membership)

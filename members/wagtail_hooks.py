@@ -18,11 +18,14 @@ from members.admin_views import (
     EndMembershipView,
     MembershipIndexView,
     MembershipInspectView,
+    PlanCreateView,
     PlanDeleteView,
+    PlanEditView,
     RecordPaymentView,
     SendReminderView,
 )
 from members.filters import MembershipFilterSet
+from members.history import register_history_actions
 from members.models import Membership, MembershipPlan
 from members import wagtail_hooks_certification  # noqa: F401  (the certification body's admin)
 
@@ -53,6 +56,24 @@ class MembershipViewSet(ModelViewSet):
     search_backend_name = None
     ordering = "user__last_name"
     list_per_page = 50
+    # The export; the profile fields are annotated by selectors.membership_admin_queryset.
+    export_filename = "members"
+    list_export = [
+        "user.first_name", "user.last_name", "user.email", "get_status_display", "plan.name",
+        "paid_until", "member_since", "profile_city", "profile_phone", "profile_kvk_number",
+    ]
+    export_headings = {
+        "user.first_name": _("First name"),
+        "user.last_name": _("Last name"),
+        "user.email": _("E-mail address"),
+        "get_status_display": _("Status"),
+        "plan.name": _("Plan"),
+        "paid_until": _("Paid until"),
+        "member_since": _("Member since"),
+        "profile_city": _("City"),
+        "profile_phone": _("Phone"),
+        "profile_kvk_number": _("KvK number"),
+    }
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)
@@ -97,6 +118,8 @@ class MembershipPlanViewSet(ModelViewSet):
     menu_label = _("Membership plans")
     menu_name = "membership-plans"
     copy_view_enabled = False
+    add_view_class = PlanCreateView
+    edit_view_class = PlanEditView
     delete_view_class = PlanDeleteView
     ordering = "sort_order"
     list_filter = ["is_active"]
@@ -152,3 +175,8 @@ class MembersViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_members_viewsets():
     return MembersViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_membership_history_actions(actions):
+    register_history_actions(actions)

@@ -217,11 +217,15 @@ def _replay(entry) -> HttpResponse:
     return response
 
 
+# Machine addresses that never render a page: they skip the site lookup altogether.
+SITE_FREE_PREFIXES = ("/api/", "/.well-known/", "/stripe/", "/healthz", "/static/", "/media/")
+
+
 def site_preload(request) -> None:
     """Give Wagtail the request's Site from the cache: Site.find_for_request() keeps what it
     finds in `request._wagtail_site` and reads it from there, so routing, settings and page
     URLs skip the site query."""
-    if hasattr(request, "_wagtail_site"):
+    if hasattr(request, "_wagtail_site") or request.path.startswith(SITE_FREE_PREFIXES):
         return
     from wagtail.models import Site
 

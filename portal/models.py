@@ -1,6 +1,6 @@
 """The CMS core: home, standard and news pages, site settings and navigation."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch
@@ -138,12 +138,7 @@ class NewsIndexPage(Page):
             context["current_tag"] = Tag.objects.filter(slug=tag_slug).first() or Tag(name=tag_slug, slug=tag_slug)
             items = items.filter(tags__slug=tag_slug).distinct()
         paginator = Paginator(items, NEWS_PER_PAGE)
-        try:
-            news_page = paginator.page(request.GET.get("page") or 1)
-        except PageNotAnInteger:
-            news_page = paginator.page(1)
-        except EmptyPage:
-            news_page = paginator.page(paginator.num_pages)
+        news_page = paginator.get_page(request.GET.get("page"))
         context["news_page"] = news_page
         context["paginator"] = paginator
         context["news_index"] = self

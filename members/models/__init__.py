@@ -1,6 +1,7 @@
 from members.models.dues import (  # noqa: F401
+    MEMBERSHIP_MOVES,
     Membership,
-    MembershipChange,
+    MembershipAction,
     MembershipPlan,
     Payment,
     ReceiptSequence,

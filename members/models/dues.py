@@ -1,20 +1,23 @@
 """Membership plans, memberships with their status, payments and Stripe events.
 
-Every change of status goes through one service in `members/services.py`; the
-models only hold data, constraints and small derived properties.
+Every change of status goes through one service in `members/services/`; the
+models hold data, constraints, small derived properties and the one table of
+membership rules (`MEMBERSHIP_MOVES`) that services, Stripe's webhook, views and
+templates all ask.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-CENT = Decimal("0.01")
+from portal.money import vat_added
+
 
 
 class MembershipPlan(models.Model):
@@ -74,7 +77,7 @@ class MembershipPlan(models.Model):
 
     @property
     def vat_amount(self) -> Decimal:
-        return (self.yearly_price * self.vat_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        return vat_added(self.yearly_price, self.vat_rate)
 
     @property
     def price_incl_vat(self) -> Decimal:
@@ -160,7 +163,7 @@ class Membership(models.Model):
 
     @property
     def status_summary(self) -> str:
-        """The status as the secretariat reads it in lists: with a pending payment or resignation."""
+        """The status as people read it: with a pending payment or resignation."""
         from django.utils.translation import gettext
 
         if self.resignation_pending:
@@ -170,38 +173,119 @@ class Membership(models.Model):
         return self.get_status_display()
 
     @property
+    def status_tone(self) -> str:
+        """How a status badge looks: "success" for a paid member, "warning" when payment is overdue."""
+        return {self.Status.ACTIVE: "success", self.Status.IN_ARREARS: "warning"}.get(self.status, "")
+
+    # --- What the rules allow now (see MEMBERSHIP_MOVES) ---
+
+    def may(self, action: str) -> bool:
+        """Whether `action` is allowed from the current status."""
+        return self.status in MEMBERSHIP_MOVES[action].sources
+
+    @property
+    def can_pay(self) -> bool:
+        """The member has dues to pay: an application, or a payment overdue."""
+        return self.may(MembershipAction.PAY)
+
+    @property
+    def can_change_application(self) -> bool:
+        return self.may(MembershipAction.CHANGE_PLAN)
+
+    @property
+    def can_apply_again(self) -> bool:
+        return self.status != self.Status.APPLICANT and self.may(MembershipAction.APPLY)
+
+    @property
+    def can_resign(self) -> bool:
+        return self.may(MembershipAction.RESIGN_REQUEST) and not self.resignation_requested_at
+
+    @property
+    def can_get_reminder(self) -> bool:
+        return self.may(MembershipAction.REMIND)
+
+    @property
+    def can_record_payment(self) -> bool:
+        return self.may(MembershipAction.ACTIVATE) or self.may(MembershipAction.RENEW)
+
+    @property
+    def can_end(self) -> bool:
+        return self.may(MembershipAction.END)
+
+    @property
+    def closing_note(self) -> str:
+        """Why a membership that is over is over, for the member ("" while it runs)."""
+        from django.utils.translation import gettext
+
+        return {
+            self.Status.LAPSED: gettext("Your membership lapsed because the dues were not paid."),
+            self.Status.RESIGNED: gettext("You have resigned. You are welcome back at any time."),
+            self.Status.ENDED: gettext(
+                "Your membership was ended by the secretariat. Contact the secretariat with any questions, or apply again."
+            ),
+        }.get(self.status, "")
+
+    @property
     def uses_stripe(self) -> bool:
         return bool(self.stripe_subscription_id)
 
 
-class MembershipChange(models.Model):
-    """The history of a membership: every transition, who made it, when and why."""
+class MembershipAction(models.TextChoices):
+    """What can happen to a membership. `MEMBERSHIP_MOVES` says from which statuses, and to which."""
 
-    class Source(models.TextChoices):
-        MEMBER = "member", _("Member")
-        SECRETARIAT = "secretariat", _("Secretariat")
-        STRIPE = "stripe", pgettext_lazy("source of a change", "Stripe")
-        SYSTEM = "system", _("System")
+    APPLY = "apply"
+    CHANGE_PLAN = "change_plan"
+    PAY = "pay"
+    ACTIVATE = "activate"
+    RENEW = "renew"
+    IN_ARREARS = "in_arrears"
+    LAPSE = "lapse"
+    RESIGN_REQUEST = "resign_request"
+    RESIGN_WITHDRAW = "resign_withdraw"
+    RESIGN_COMPLETE = "resign_complete"
+    END = "end"
+    REMIND = "remind"
+    # Derived from Stripe's facts (the subscription and its invoices), see members.stripe_sync.
+    STRIPE_ACTIVE = "stripe_active"
+    STRIPE_IN_ARREARS = "stripe_in_arrears"
+    STRIPE_LAPSE = "stripe_lapse"
+    STRIPE_RESIGN = "stripe_resign"
 
-    membership = models.ForeignKey(Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="changes")
-    action = models.CharField(_("action"), max_length=60)
-    from_status = models.CharField(_("from"), max_length=20, choices=Membership.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Membership.Status.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    class Meta:
-        verbose_name = _("membership change")
-        verbose_name_plural = _("membership history")
-        ordering = ["-created_at", "-pk"]
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset  # the statuses the action may start from
+    target: str | None = None  # the status it leads to; None: the status stays
 
-    def __str__(self):
-        return f"{self.action} {self.from_status}→{self.to_status}"
+
+def _move(sources, target=None) -> Move:
+    return Move(frozenset(sources), target)
+
+
+_S = Membership.Status
+_CURRENT = (_S.ACTIVE, _S.IN_ARREARS)
+# The one home of the membership rules: who may pay, resign, get a reminder, and how
+# each status moves, by hand, by the daily run or from Stripe's facts.
+MEMBERSHIP_MOVES: dict[str, Move] = {
+    MembershipAction.APPLY: _move([_S.APPLICANT, _S.LAPSED, _S.RESIGNED, _S.ENDED], _S.APPLICANT),
+    MembershipAction.CHANGE_PLAN: _move([_S.APPLICANT]),
+    MembershipAction.PAY: _move([_S.APPLICANT, _S.IN_ARREARS]),
+    MembershipAction.ACTIVATE: _move([_S.APPLICANT, _S.IN_ARREARS, _S.LAPSED, _S.RESIGNED], _S.ACTIVE),
+    MembershipAction.RENEW: _move([_S.ACTIVE], _S.ACTIVE),
+    MembershipAction.IN_ARREARS: _move([_S.ACTIVE], _S.IN_ARREARS),
+    MembershipAction.LAPSE: _move([_S.IN_ARREARS], _S.LAPSED),
+    MembershipAction.RESIGN_REQUEST: _move(_CURRENT),
+    MembershipAction.RESIGN_WITHDRAW: _move(_CURRENT),
+    MembershipAction.RESIGN_COMPLETE: _move(_CURRENT, _S.RESIGNED),
+    MembershipAction.END: _move([_S.APPLICANT, _S.ACTIVE, _S.IN_ARREARS, _S.LAPSED, _S.RESIGNED], _S.ENDED),
+    MembershipAction.REMIND: _move([_S.APPLICANT, _S.ACTIVE, _S.IN_ARREARS, _S.LAPSED]),
+    # A paid or clearing invoice makes a member active; a lapsed or resigned member only
+    # while the paid period still runs (members.stripe_sync decides on that fact).
+    MembershipAction.STRIPE_ACTIVE: _move([_S.APPLICANT, *_CURRENT, _S.LAPSED, _S.RESIGNED], _S.ACTIVE),
+    MembershipAction.STRIPE_IN_ARREARS: _move([_S.APPLICANT, *_CURRENT], _S.IN_ARREARS),
+    MembershipAction.STRIPE_LAPSE: _move([_S.APPLICANT, *_CURRENT], _S.LAPSED),
+    MembershipAction.STRIPE_RESIGN: _move([_S.APPLICANT, *_CURRENT], _S.RESIGNED),
+}
 
 
 class Payment(models.Model):

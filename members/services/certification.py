@@ -42,7 +42,7 @@ from members.models import (
     PortfolioAssignment,
 )
 from members.selectors import user_is_active_member
-from members.services.membership import add_months
+from portal.dates import add_months
 from portal.audit import Source, log_action
 from portal.exceptions import DomainError
 

@@ -5,6 +5,7 @@
     member = MembershipFactory(active=True)              # active, paid for a year from today
     stripe_member = MembershipFactory(active=True, stripe=True)
     payment = PaymentFactory(membership=member)          # a paid bank transfer with a receipt number
+    history(member)                                      # its audit entries, oldest first
 
 Factories set fields directly; tests of transitions should call the services instead.
 """
@@ -15,7 +16,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from members.models import Membership, MembershipChange, MembershipPlan, MemberProfile, Payment
+from members.models import Membership, MembershipPlan, MemberProfile, Payment
+from portal.audit import Source, entries_for, log_action
 from tests.factories import UserFactory, verified_email
 
 
@@ -128,7 +130,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def _period_end(payment):
-    from members.services import plan_period
+    from members.services.dues import plan_period
 
     return plan_period(plan=payment.plan, start=payment.period_start)[1]
 
@@ -160,12 +162,13 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     receipt_number = factory.Sequence(lambda n: f"T{timezone.localdate().year}-{n:05d}")
 
 
-class MembershipChangeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MembershipChange
+def history_entry(membership, action="members.membership.applied", *, actor=None, source=Source.MEMBER, **data):
+    """One audit entry on `membership`, as a service writes it (statuses default to the current one)."""
+    data.setdefault("from_status", "")
+    data.setdefault("to_status", membership.status)
+    return log_action(membership, action, actor=actor, source=source, data=data)
 
-    membership = factory.SubFactory(MembershipFactory)
-    action = "members.membership.applied"
-    from_status = ""
-    to_status = factory.LazyAttribute(lambda change: change.membership.status)
-    source = MembershipChange.Source.MEMBER
+
+def history(membership):
+    """The membership's audit entries, oldest first."""
+    return entries_for(membership).order_by("timestamp", "id")

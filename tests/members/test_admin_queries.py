@@ -76,3 +76,28 @@ def test_member_list_queries_do_not_grow_with_the_number_of_members(secretariat_
 
     assert Membership.objects.count() == 1000
     assert with_thousand == with_ten
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_member_detail_reads_history_and_payments_in_a_fixed_number_of_queries(
+    secretariat_client, django_assert_max_num_queries, count
+):
+    from datetime import timedelta
+
+    from tests.members.factories import MembershipFactory, PaymentFactory, history_entry
+
+    membership = MembershipFactory(active=True)
+    staff = UserFactory()
+    for index in range(count):
+        PaymentFactory(membership=membership, period_start=timezone.localdate() - timedelta(days=365 * (index + 1)))
+        history_entry(membership, "members.membership.renewed", actor=staff, reason=f"Renewal {index}")
+    url = f"{LIST_URL}inspect/{membership.pk}/"
+    secretariat_client.get(url)  # warm up per-process caches (content types, site)
+    with django_assert_max_num_queries(DETAIL_QUERY_BUDGET):
+        response = secretariat_client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("Renewal ") == count
+
+
+# Session, user, authenticator, permissions, membership, profile, history, payments, plus the admin's own.
+DETAIL_QUERY_BUDGET = 20

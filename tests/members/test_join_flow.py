@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from members.models import MembershipFeesPage
-from members.services import PRIVACY_VERSION, STATUTES_VERSION
+from members.services.membership import PRIVACY_VERSION, STATUTES_VERSION
 from portal.models import AssociationSettings, StandardPage
 from tests.members.factories import MembershipPlanFactory
 from tests.portal import pages

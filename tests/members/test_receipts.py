@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from members import services
+from members.services.dues import payment_record
 from members.receipts import receipt_context, receipt_pdf
 from portal.models import AssociationSettings
 from tests.factories import UserFactory
@@ -34,7 +34,7 @@ def payment(association):
     plan = MembershipPlanFactory(code="regular", yearly_price=Decimal("250.00"), vat_rate=Decimal("21.00"))
     membership = MembershipFactory(plan=plan, user=UserFactory(first_name="Mila", last_name="de Jong"))
     staff = UserFactory(is_staff=True)
-    return services.payment_record(
+    return payment_record(
         membership=membership, method="bank_transfer", paid_on=timezone.localdate(), actor=staff, reference="NL12 3456"
     )
 

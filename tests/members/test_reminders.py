@@ -7,14 +7,17 @@ import pytest
 from django.core import signing
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from members import tasks
-from members.services import membership as services
+from members.services.daily import memberships_daily_run
+from members.services.membership import GRACE_DAYS
+from members.services import reminders
+from members.services.reminders import GRACE_NOTICE_DAYS, REMINDER_ARREARS, RENEWAL_NOTICE_DAYS, resign_link_token
 from members.models import Membership
 from portal.models import OutboundEmail
 from tests.factories import UserFactory
-from tests.members.factories import MembershipFactory
+from tests.members.factories import MembershipFactory, history
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +27,7 @@ TODAY = date(2030, 3, 10)
 
 
 def run(today=TODAY):
-    return services.memberships_daily_run(today=today)
+    return memberships_daily_run(today=today)
 
 
 def reload(membership):
@@ -39,8 +42,8 @@ def test_an_unpaid_renewal_puts_a_hand_paid_membership_in_arrears():
     assert run()["in_arrears"] == 1
     membership = reload(membership)
     assert membership.status == Status.IN_ARREARS
-    assert membership.grace_until == TODAY + timedelta(days=services.GRACE_DAYS)
-    assert membership.changes.get().reason == translation.gettext("The paid period ended; the renewal is due.")
+    assert membership.grace_until == TODAY + timedelta(days=GRACE_DAYS)
+    assert history(membership).get(action="members.membership.in_arrears").data["cause"] == "period_ended"
 
 
 def test_a_membership_paid_through_today_stays_active():
@@ -76,7 +79,7 @@ def test_a_resigning_member_is_not_put_in_arrears_when_the_period_ends():
     run()
     membership = reload(membership)
     assert membership.status == Status.RESIGNED
-    assert not membership.changes.filter(action="members.membership.in_arrears").exists()
+    assert not history(membership).filter(action="members.membership.in_arrears").exists()
 
 
 def test_running_twice_changes_and_sends_nothing_the_second_time(mailoutbox):
@@ -85,12 +88,12 @@ def test_running_twice_changes_and_sends_nothing_the_second_time(mailoutbox):
     MembershipFactory(in_arrears=True, grace_until=TODAY + timedelta(days=3))
     MembershipFactory(active=True, stripe=True, paid_until=TODAY + timedelta(days=5))
     first = run()
-    emails, changes = OutboundEmail.objects.count(), sum(m.changes.count() for m in Membership.objects.all())
+    emails, changes = OutboundEmail.objects.count(), sum(history(m).count() for m in Membership.objects.all())
     second = run()
     assert first["in_arrears"] == first["lapsed"] == 1 and first["reminders"] == 2
     assert second == {"resigned": 0, "lapsed": 0, "in_arrears": 0, "reminders": 0, "skipped": 0}
     assert OutboundEmail.objects.count() == emails
-    assert sum(m.changes.count() for m in Membership.objects.all()) == changes
+    assert sum(history(m).count() for m in Membership.objects.all()) == changes
 
 
 def test_the_task_runs_the_daily_run_for_today():
@@ -142,7 +145,7 @@ def test_renewal_notice_is_sent_once_per_renewal():
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"paid_until": TODAY + timedelta(days=services.RENEWAL_NOTICE_DAYS + 1)},
+        {"paid_until": TODAY + timedelta(days=RENEWAL_NOTICE_DAYS + 1)},
         {"resignation_requested_at": timezone.now()},
         {"stripe_subscription_status": "canceled"},
     ],
@@ -164,8 +167,8 @@ def test_hand_paid_members_get_no_automatic_renewal_notice():
 
 
 def test_grace_period_ending_notice_is_sent_once_in_its_last_week():
-    membership = MembershipFactory(in_arrears=True, grace_until=TODAY + timedelta(days=services.GRACE_NOTICE_DAYS))
-    later = MembershipFactory(in_arrears=True, grace_until=TODAY + timedelta(days=services.GRACE_NOTICE_DAYS + 1))
+    membership = MembershipFactory(in_arrears=True, grace_until=TODAY + timedelta(days=GRACE_NOTICE_DAYS))
+    later = MembershipFactory(in_arrears=True, grace_until=TODAY + timedelta(days=GRACE_NOTICE_DAYS + 1))
     run()
     [email] = OutboundEmail.objects.filter(kind="members.grace_ending")
     assert email.key == f"grace-ending:{membership.pk}:{membership.grace_until.isoformat()}"
@@ -194,8 +197,8 @@ def test_the_arrears_notice_for_a_bank_transfer_gives_the_bank_details(django_ca
 
 def test_a_queued_arrears_notice_is_dropped_when_the_member_paid_in_between():
     membership = MembershipFactory(active=True)
-    assert tasks.membership_reminder_send(membership.pk, services.REMINDER_ARREARS) == "not-applicable"
-    assert tasks.membership_reminder_send(0, services.REMINDER_ARREARS) == "missing"
+    assert tasks.membership_reminder_send(membership.pk, REMINDER_ARREARS) == "not-applicable"
+    assert tasks.membership_reminder_send(0, REMINDER_ARREARS) == "missing"
     assert not OutboundEmail.objects.exists()
 
 
@@ -204,7 +207,7 @@ def test_a_queued_arrears_notice_is_dropped_when_the_member_paid_in_between():
 
 def test_the_resign_link_opens_the_confirm_page_without_login_and_changes_nothing(client):
     membership = renewal_member()
-    url = reverse("members:resign_link", kwargs={"token": services.resign_link_token(membership=membership)})
+    url = reverse("members:resign_link", kwargs={"token": resign_link_token(membership=membership)})
     response = client.get(url)
     assert response.status_code == 200
     assert reload(membership).resignation_requested_at is None
@@ -213,13 +216,13 @@ def test_the_resign_link_opens_the_confirm_page_without_login_and_changes_nothin
 def test_pressing_the_button_behind_the_resign_link_resigns(client, settings):
     settings.STRIPE_ENABLED = False
     membership = renewal_member()
-    url = reverse("members:resign_link", kwargs={"token": services.resign_link_token(membership=membership)})
+    url = reverse("members:resign_link", kwargs={"token": resign_link_token(membership=membership)})
     response = client.post(url, {"reason": ""})
     assert response.status_code == 200
     membership = reload(membership)
     assert membership.resignation_pending and membership.status == Status.ACTIVE
-    change = membership.changes.get(action="members.membership.resignation_requested")
-    assert (change.actor, change.source) == (membership.user, "member")
+    change = history(membership).get(action="members.membership.resignation_requested")
+    assert (change.user, change.data["source"]) == (membership.user, "member")
 
 
 def test_a_forged_resign_link_is_refused(client):
@@ -232,9 +235,9 @@ def test_a_forged_resign_link_is_refused(client):
 
 def test_an_expired_resign_link_is_refused(client):
     membership = renewal_member()
-    token = services.resign_link_token(membership=membership)
+    token = resign_link_token(membership=membership)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(services, "RESIGN_LINK_MAX_AGE", timedelta(seconds=-1))
+        patch.setattr(reminders, "RESIGN_LINK_MAX_AGE", timedelta(seconds=-1))
         response = client.post(reverse("members:resign_link", kwargs={"token": token}))
     assert response.status_code == 400
     assert reload(membership).resignation_requested_at is None

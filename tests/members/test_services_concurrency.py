@@ -7,7 +7,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from members.models import Payment
-from members.services import payment_record
+from members.services.dues import payment_record
 from tests.members.factories import MembershipFactory
 from tests.factories import UserFactory
 

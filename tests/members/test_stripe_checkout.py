@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from members.models import Membership
-from members.services import membership_resign
-from tests.members.factories import MembershipFactory, MembershipPlanFactory
+from members.services.membership import membership_resign
+from tests.members.factories import history, MembershipFactory, MembershipPlanFactory
 from tests.members.stripe_standin import stripe_api  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +143,22 @@ def test_member_in_arrears_with_a_running_subscription_is_sent_to_the_billing_po
     assert not stripe_api.requests_to("POST", "/v1/checkout/sessions")
 
 
-def test_lapsed_member_whose_subscription_ended_can_pay_again_through_checkout(stripe_api, client):
+def test_lapsed_member_is_sent_to_rejoin_before_checkout(stripe_api, client):
     member = MembershipFactory(
         lapsed=True, stripe=True, stripe_subscription_status="canceled",
+        plan=MembershipPlanFactory(code="regular", stripe_price_id="price_regular"),
+    )
+    client.force_login(member.user)
+
+    client.post(CHECKOUT)
+
+    assert not stripe_api.requests_to("POST", "/v1/checkout/sessions")
+
+
+def test_rejoining_member_whose_subscription_ended_pays_again_through_checkout(stripe_api, client):
+    # A lapsed member who applied again: an applicant with the old, ended subscription.
+    member = MembershipFactory(
+        stripe=True, stripe_subscription_status="canceled",
         plan=MembershipPlanFactory(code="regular", stripe_price_id="price_regular"),
     )
     client.force_login(member.user)
@@ -238,7 +251,7 @@ def test_resigning_when_stripe_fails_stores_no_resignation(stripe_api):
 
 
 def test_withdrawing_a_resignation_lets_the_subscription_renew_at_stripe(stripe_api):
-    from members.services import membership_resignation_withdraw
+    from members.services.membership import membership_resignation_withdraw
 
     member = MembershipFactory(active=True, stripe=True)
     stripe_api.subscriptions[member.stripe_subscription_id] = {
@@ -252,7 +265,7 @@ def test_withdrawing_a_resignation_lets_the_subscription_renew_at_stripe(stripe_
     assert call.params == {"cancel_at_period_end": "false"}
     member.refresh_from_db()
     assert member.resignation_requested_at is None
-    assert member.changes.filter(action="members.membership.resignation_withdrawn", source="member").count() == 1
+    assert history(member).filter(action="members.membership.resignation_withdrawn", data__source="member").count() == 1
 
 
 def test_a_late_cancelling_snapshot_does_not_bring_a_withdrawn_resignation_back(stripe_api, client):
@@ -260,7 +273,7 @@ def test_a_late_cancelling_snapshot_does_not_bring_a_withdrawn_resignation_back(
 
     from django.utils import timezone
 
-    from members.services import membership_resignation_withdraw
+    from members.services.membership import membership_resignation_withdraw
     from tests.members import stripe_payloads as p
 
     member = MembershipFactory(active=True, stripe=True)
@@ -284,7 +297,7 @@ def test_a_late_cancelling_snapshot_does_not_bring_a_withdrawn_resignation_back(
 
 
 def test_withdrawing_when_stripe_fails_keeps_the_resignation(stripe_api):
-    from members.services import membership_resignation_withdraw
+    from members.services.membership import membership_resignation_withdraw
     from portal.exceptions import DomainError
 
     member = MembershipFactory(active=True, stripe=True)

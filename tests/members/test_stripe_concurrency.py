@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from members.models import Membership, Payment, StripeEvent
 from tests.members import stripe_payloads as p
-from tests.members.factories import MembershipFactory
+from tests.members.factories import history, MembershipFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -64,7 +64,7 @@ def test_same_event_delivered_twice_at_once_is_recorded_once(webhook_secret):
     assert Payment.objects.count() == 1
     membership.refresh_from_db()
     assert membership.status == Membership.Status.ACTIVE
-    assert membership.changes.filter(action="members.membership.activated").count() == 1
+    assert history(membership).filter(action="members.membership.activated").count() == 1
 
 
 def test_two_events_for_the_same_invoice_at_once_make_one_payment(webhook_secret):
