@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from members.models import Membership, MembershipChange, Payment, StripeEvent
 from members.services.membership import GRACE_DAYS, _lock, _record
+from members.stripe_events import event_checked
 
 Status = Membership.Status
 Source = MembershipChange.Source
@@ -172,8 +173,10 @@ def stripe_event_handle(*, event: dict) -> str:
     """Store and apply one verified Stripe event; returns what was done.
 
     Called by the webhook view (after the signature check) and the benchmark.
-    Raises on a failure Stripe should retry (then nothing is stored).
+    Raises on a failure Stripe should retry (then nothing is stored), and
+    `MalformedEvent` on an event the portal cannot store or read (nothing stored).
     """
+    event = event_checked(event)
     if StripeEvent.objects.filter(event_id=event["id"]).exists():
         return RESULT_DUPLICATE
     extra = _fetch_for(event) if event.get("type") in HANDLED_TYPES else {}
@@ -220,7 +223,7 @@ def _membership_for(event_type: str, obj: dict) -> Membership | None:
             return found
     if event_type == "checkout.session.completed":
         reference = obj.get("client_reference_id") or ""
-        if reference.isdigit():
+        if reference.isascii() and reference.isdigit() and len(reference) <= 18:
             # The customer is stored before Checkout starts; this covers a customer Checkout made itself.
             return locked.filter(pk=int(reference), stripe_customer_id__in=["", customer]).first()
     return None
