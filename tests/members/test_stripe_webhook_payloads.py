@@ -78,6 +78,15 @@ def test_body_that_is_not_utf8_answers_400(client, webhook_settings, applicant):
     assert_nothing_stored(applicant)
 
 
+def test_body_larger_than_django_accepts_answers_400(client, webhook_settings, applicant, settings):
+    body = json.dumps(paid_event(metadata={"note": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}))
+
+    response = p.post_body(client, body)
+
+    assert response.status_code == 400
+    assert_nothing_stored(applicant)
+
+
 # --- The envelope ---------------------------------------------------------------------------------
 
 
