@@ -82,7 +82,7 @@ def _end_state(membership: Membership) -> dict:
 
 @dataclass(frozen=True)
 class Story:
-    """Joining (card, or SEPA clearing for days), renewals and how it ends, all before today.
+    """Joining and renewing (by card, or by SEPA debit clearing for days), how it ends, all before today.
 
     `renewals`: "paid", "retried" (failed, paid three days later) or "failed"
     (never paid: Stripe gives up after 20 days and ends the subscription).
@@ -174,8 +174,8 @@ def tell(story: Story, stripe_api, *, late: bool = True) -> Told:
     for k, renewal in enumerate(story.renewals, start=1):
         day = starts[k]
         snapshot(k, _at(day, 9))
-        if renewal == "paid":
-            bill(k, True, _at(day, 10))
+        if renewal == "paid":  # a SEPA debit clears days later, the renewal "processing" until then
+            bill(k, True, _at(day + timedelta(days=4) if story.sepa else day, 10))
             continue
         bill(k, False, _at(day, 10))
         snapshot(k, _at(day, 10, 1), status="past_due")
