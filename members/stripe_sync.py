@@ -9,12 +9,14 @@ earlier. So nothing here depends on the order of arrival:
   stored not at all and Stripe's retry applies it afresh.
 * Each event adds a *fact*, and facts merge the same way in any order:
   - an invoice becomes a `Payment` row (unique `stripe_invoice_id`) whose status
-    only moves up: processing < failed < paid;
+    only moves up: processing < failed < paid; paid at the earliest moment
+    reported (the invoice's, not the Checkout completing a moment later);
   - `paid_until` is the latest period end of any paid or processing payment; it
     never shrinks;
   - the subscription (status, cancel at period end, payment method) is taken
     from the newest snapshot by the event's own timestamp; an older snapshot
-    (`created` before `membership.stripe_synced_at`) is ignored.
+    (`created` before `membership.stripe_synced_at`) is ignored, except that
+    it names the payment method when none is known yet.
 * The membership's status is then *derived* from those facts (see `_derive`),
   and moved only as the rules allow (`MEMBERSHIP_MOVES`, the same table the
   services check):
@@ -22,6 +24,13 @@ earlier. So nothing here depends on the order of arrival:
   an unpaid failed invoice not covered by a later paid one → in arrears, with
   a grace period counted from that invoice's period start; otherwise a paid or
   clearing payment → active, "payment pending" while a payment is clearing.
+  A paying applicant always becomes active first, even when the failed renewal
+  or the end was delivered before the payment: member since and the history
+  ("activated", then "in arrears", "resigned"...) read as in order.
+* A Checkout handled after its subscription renewed or ended reads the
+  subscription as it is now: of that it takes only the id and the payment
+  method, never the status or the current period (which belongs to a later
+  invoice); the first invoice's own event brings its period.
 
 Status changes are written to the audit log (`members.history`) with source "stripe".
 A membership ended by the secretariat keeps its status; its payments are still
@@ -49,6 +58,7 @@ from members.services.membership import GRACE_DAYS
 from members.services.transitions import membership_log, membership_transition
 from portal.audit import Source
 from portal.money import vat_included
+from members.stripe_events import event_checked
 
 Status = Membership.Status
 Action = MembershipAction
@@ -167,8 +177,10 @@ def stripe_event_handle(*, event: dict) -> str:
     """Store and apply one verified Stripe event; returns what was done.
 
     Called by the webhook view (after the signature check) and the benchmark.
-    Raises on a failure Stripe should retry (then nothing is stored).
+    Raises on a failure Stripe should retry (then nothing is stored), and
+    `MalformedEvent` on an event the portal cannot store or read (nothing stored).
     """
+    event = event_checked(event)
     if StripeEvent.objects.filter(event_id=event["id"]).exists():
         return RESULT_DUPLICATE
     extra = _fetch_for(event) if event.get("type") in HANDLED_TYPES else {}
@@ -215,7 +227,7 @@ def _membership_for(event_type: str, obj: dict) -> Membership | None:
             return found
     if event_type == "checkout.session.completed":
         reference = obj.get("client_reference_id") or ""
-        if reference.isdigit():
+        if reference.isascii() and reference.isdigit() and len(reference) <= 18:
             # The customer is stored before Checkout starts; this covers a customer Checkout made itself.
             return locked.filter(pk=int(reference), stripe_customer_id__in=["", customer]).first()
     return None
@@ -238,11 +250,17 @@ def _apply(membership: Membership, *, event: dict, obj: dict, at: datetime, extr
         if not newest:
             result = "ignored: older than the last update"
 
-    _derive(membership)
-    changed = [field for field in _TRACKED if getattr(membership, field) != before[field]]
-    if changed:
-        membership.save(update_fields=changed + ["updated_at"])
-        _record_changes(membership, before=before, event=event)
+    for _step in range(2):
+        _derive(membership)
+        changed = [field for field in _TRACKED if getattr(membership, field) != before[field]]
+        if changed:
+            membership.save(update_fields=changed + ["updated_at"])
+            _record_changes(membership, before=before, event=event)
+        # A paying applicant becomes a member first; when later events (a failed renewal, the
+        # end) were delivered before the payment, the next step leads on, each recorded as in order.
+        if not (before["status"] == Status.APPLICANT and membership.status == Status.ACTIVE):
+            break
+        before = {field: getattr(membership, field) for field in _TRACKED}
     if membership.status == Status.ENDED and result == RESULT_APPLIED:
         result = RESULT_ENDED
     return result
@@ -259,12 +277,26 @@ def _apply_checkout(membership: Membership, *, session: dict, at: datetime, subs
     customer = _id(session.get("customer"))
     if customer and not membership.stripe_customer_id:
         membership.stripe_customer_id = customer
+    session_invoice = _id(session.get("invoice"))
+    if subscription and (
+        subscription.get("status") in ENDED_SUBSCRIPTION
+        or (session_invoice and _id(subscription.get("latest_invoice")) != session_invoice)
+    ):
+        # Read after it renewed or ended (Checkout handled late): neither its status nor its
+        # current period is that of the Checkout; the subscription's and the first invoice's
+        # own events bring those. Only what does not change is taken here.
+        if not membership.stripe_subscription_id:
+            membership.stripe_subscription_id = subscription["id"]
+        label = payment_method_label(subscription.get("default_payment_method"))
+        if label and not membership.payment_method_label:
+            membership.payment_method_label = label
+        return "recorded: subscription renewed or ended since"
     if subscription:
         _apply_subscription(membership, subscription=subscription, at=at, payment_method=None)
     elif _id(session.get("subscription")) and not membership.stripe_subscription_id:
         membership.stripe_subscription_id = _id(session["subscription"])
     period = subscription_period(subscription) if subscription else None
-    invoice_id = _id(session.get("invoice")) or _id((subscription or {}).get("latest_invoice"))
+    invoice_id = session_invoice or _id((subscription or {}).get("latest_invoice"))
     if not (period and invoice_id):
         return "recorded: no subscription period"
     # "unpaid" is a SEPA debit or iDEAL mandate payment still clearing.
@@ -319,15 +351,17 @@ def _apply_subscription(membership: Membership, *, subscription: dict, at: datet
             membership, invoice_id=invoice_id, status=Payment.Status.PENDING, period=period,
             amount=membership.plan.price_incl_vat, paid_at=None,
         )
-    if membership.stripe_synced_at and at < membership.stripe_synced_at:
+    newest = not (membership.stripe_synced_at and at < membership.stripe_synced_at)
+    # A payment method's name from an older snapshot still beats none (snapshots usually carry only its id).
+    label = payment_method_label(payment_method or subscription.get("default_payment_method"))
+    if label and (newest or not membership.payment_method_label):
+        membership.payment_method_label = label
+    if not newest:
         return False
 
     membership.stripe_subscription_id = subscription["id"]
     membership.stripe_subscription_status = status
     membership.stripe_synced_at = at
-    label = payment_method_label(payment_method or subscription.get("default_payment_method"))
-    if label:
-        membership.payment_method_label = label
 
     reason = (subscription.get("cancellation_details") or {}).get("reason")
     wants_to_leave = bool(subscription.get("cancel_at_period_end") or subscription.get("cancel_at")) or (
@@ -368,6 +402,10 @@ def _payment_fact(
         )
         payment.full_clean(validate_unique=False, validate_constraints=False)
         payment.save()
+    elif status == payment.status == Payment.Status.PAID and paid_at and (not payment.paid_at or paid_at < payment.paid_at):
+        # Checkout completes just after the invoice is paid: the earliest moment is the payment's.
+        payment.paid_at = paid_at
+        payment.save(update_fields=["paid_at"])
     elif PAYMENT_RANK[status] > PAYMENT_RANK[payment.status]:
         payment.status = status
         fields = ["status"]
@@ -412,12 +450,17 @@ def _derive(membership: Membership) -> None:
 
     # Which move the facts ask for; MEMBERSHIP_MOVES decides from which statuses it may happen.
     if membership.stripe_subscription_status in ENDED_SUBSCRIPTION:
-        if was_paid:
+        if was_paid and current == Status.APPLICANT:
+            _move(membership, Action.STRIPE_ACTIVE, pending=False, grace=None)  # and ended at the next step
+        elif was_paid:
             action = Action.STRIPE_RESIGN if membership.resignation_requested_at else Action.STRIPE_LAPSE
             _move(membership, action, pending=False, grace=None)
     elif unpaid and membership.paid_until:
-        grace = min(start for start, _end in unpaid) + timedelta(days=GRACE_DAYS)
-        _move(membership, Action.STRIPE_IN_ARREARS, pending=False, grace=grace)
+        if current == Status.APPLICANT:
+            _move(membership, Action.STRIPE_ACTIVE, pending=False, grace=None)  # and in arrears at the next step
+        else:
+            grace = min(start for start, _end in unpaid) + timedelta(days=GRACE_DAYS)
+            _move(membership, Action.STRIPE_IN_ARREARS, pending=False, grace=grace)
     elif has_paid_or_clearing and membership.paid_until:
         # A lapsed or resigned member is active again only while the paid period runs.
         if membership.is_member or current == Status.APPLICANT or membership.paid_until >= timezone.localdate():

@@ -172,7 +172,11 @@ def sepa_debit(pm_id: str = "pm_sepa", *, last4: str = "3000") -> dict:
 
 def post(client, payload: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None, header: str | None = None):
     """POST an event to the webhook, signed like Stripe signs it."""
-    body = json.dumps(payload)
+    return post_body(client, json.dumps(payload), secret=secret, timestamp=timestamp, header=header)
+
+
+def post_body(client, body: str, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None, header: str | None = None):
+    """POST a body as it is (any JSON, or none), signed like Stripe signs it."""
     return client.post(
         WEBHOOK_URL,
         data=body,
