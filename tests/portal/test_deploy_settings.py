@@ -9,12 +9,15 @@ process are the test settings.
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
+ROOT = Path(settings.BASE_DIR)
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "portal.example.nl",
@@ -143,3 +146,12 @@ def test_what_only_tests_change_stays_out_of_a_real_run():
     assert "MD5" not in values["PASSWORD_HASHERS"][0]
     assert values["STORAGES"]["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage")
     assert values["Q_CLUSTER"]["sync"] is False
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    read = set(re.findall(r"""\benv\.\w+\(\s*["']([A-Z0-9_]+)["']""", (ROOT / "portal" / "settings.py").read_text()))
+    listed = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), flags=re.MULTILINE))
+
+    assert read, "no env.<type>(\"NAME\") call found in settings.py"
+    assert sorted(read - listed) == [], "add these to .env.example"
+    assert sorted(listed - read) == [], "settings.py no longer reads these: remove them from .env.example"
