@@ -29,8 +29,8 @@ else:
     if SECRET_KEY is None:
         raise ImproperlyConfigured("Set the environment variable SECRET_KEY (required when DEBUG is off).")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", cast=str.strip, default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
 # Absolute URLs in e-mail, feeds and the sitemap when there is no request; `make run`
 # sets it from HOST and PORT, and seed_demo gives the Wagtail site the same host and port.
 BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -116,6 +116,16 @@ def test_an_empty_value_counts_as_unset():
     assert "SECRET_KEY" in refused.stderr
 
 
+def test_lists_are_comma_separated_with_or_without_spaces():
+    values = read_settings(
+        "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
+        **production(ALLOWED_HOSTS="portal.example.nl, www.portal.example.nl", CSRF_TRUSTED_ORIGINS="https://a.example,https://b.example"),
+    )
+
+    assert values["ALLOWED_HOSTS"] == ["portal.example.nl", "www.portal.example.nl"]
+    assert values["CSRF_TRUSTED_ORIGINS"] == ["https://a.example", "https://b.example"]
+
+
 def test_database_url_and_connection_age_are_read_from_the_environment():
     values = read_settings(
         "DATABASES", "DATABASE_IS_POSTGRES",
