@@ -5,9 +5,13 @@ without it the portal starts and a member's download fails inside a request. `ma
 runs this instead, and prints the one command that installs what is missing.
 """
 
+import ctypes.util
 import shutil
 import sys
 import warnings
+
+# What WeasyPrint opens when a PDF is made (weasyprint/text/ffi.py).
+LIBRARIES = ("gobject-2.0", "pango-1.0", "pangoft2-1.0", "harfbuzz", "fontconfig")
 
 
 def install_command() -> str:
@@ -23,6 +27,9 @@ def install_command() -> str:
 
 
 def main() -> int:
+    if all(ctypes.util.find_library(name) for name in LIBRARIES):
+        return 0
+    # Not found by name: let WeasyPrint itself try, which knows every platform's file names.
     warnings.simplefilter("ignore")  # WeasyPrint's notes on optional libraries
     try:
         import weasyprint  # noqa: F401  (loads Pango, HarfBuzz and fontconfig)

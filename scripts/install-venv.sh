@@ -30,10 +30,11 @@ find_uv() {
   [ -x "$UV" ]
 }
 
-fetch_uv() {  # with the pip of the environment just made; failing is fine (pip installs then)
+fetch_uv() {  # with the given Python's pip; failing is fine (pip installs then)
   [ "${UV:-}" != none ] || return 1
+  "$1" -m pip --version >/dev/null 2>&1 || return 1
   say "fetching uv $UV_VERSION into $UV_HOME (once)"
-  "$VENV/bin/python" -m pip install --quiet --target "$UV_HOME" "uv==$UV_VERSION" >/dev/null 2>&1 \
+  "$1" -m pip install --quiet --target "$UV_HOME" "uv==$UV_VERSION" >/dev/null 2>&1 \
     && UV=$UV_HOME/bin/uv && [ -x "$UV" ]
 }
 
@@ -46,13 +47,14 @@ no_venv() {
 }
 
 if [ ! -x "$VENV/bin/python" ]; then
-  if find_uv; then
+  # uv makes the environment in a blink (without pip); the system Python's pip can fetch it.
+  if find_uv || fetch_uv "$PYTHON"; then
     say "creating $VENV with uv"
     "$UV" venv --quiet --python "$PYTHON" "$VENV" || no_venv
   else
     say "creating $VENV"
     "$PYTHON" -m venv "$VENV" || no_venv
-    fetch_uv || true
+    fetch_uv "$VENV/bin/python" || true
   fi
 fi
 
