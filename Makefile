@@ -36,9 +36,10 @@ setup: $(VENV)/.installed $(CATALOGUES)  ## create .venv with what running needs
 
 setup-test: setup $(VENV)/.installed-test  ## setup, plus the test tools
 
+# seed_demo skips the system checks that migrate has just run.
 run: setup  ## set up, migrate, add demo content and start the portal with a task worker
 	$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
-	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py seed_demo --skip-checks
 	@echo "Portal: $(BASE_URL)/  (admin: $(BASE_URL)/admin/)"
 	@$(RUN_ENV) $(PY) manage.py qcluster & worker=$$!; \
 	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
