@@ -1,11 +1,34 @@
-"""Test-wide set-up. portal/settings.py sees pytest and switches to a fast,
-self-contained configuration: MD5 hasher, locmem cache and mail, django-q2 in sync mode."""
+"""Test-wide set-up.
 
-import os
+The settings are portal/settings.py read from the environment that tests/environment.py
+sets before Django starts (no Redis, no SMTP, no Stripe, a throwaway key, django-q2 in
+sync mode). pytest_configure adds what only tests change and no environment variable
+covers; pytest-django already swaps in the locmem mail backend.
+"""
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in live-server tests
+
+def pytest_configure(config):
+    from django.conf import settings
+    from django.test import override_settings
+
+    override_settings(
+        TESTING=True,
+        # Fast: hashing a password takes no time.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # No collectstatic before the tests: static files are served as they are.
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # The test client and the live server speak plain HTTP on any host name.
+        ALLOWED_HOSTS=["*"],
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        LANGUAGE_COOKIE_SECURE=False,
+    ).enable()
 
 
 @pytest.fixture(autouse=True)

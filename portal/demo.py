@@ -9,6 +9,7 @@ second run creates no page, revision, user or menu.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -842,6 +843,26 @@ ASSOCIATION = {
     "phone": "030 123 45 67",
     "linkedin_url": "https://www.linkedin.com/company/vereniging-rqim",
 }
+
+
+# --- The site's address ------------------------------------------------------------------
+
+
+def seed_site_address(stdout) -> None:
+    """The default site's host and port follow BASE_URL (which `make run` sets from HOST and
+    PORT), so the sitemap, feeds and page links point at the portal that is running.
+
+    Wagtail's Site knows no scheme: port 443 means https, any other port http.
+    """
+    address = urlsplit(settings.BASE_URL)
+    hostname = address.hostname or "localhost"
+    port = address.port or (443 if address.scheme == "https" else 80)
+    site = Site.objects.get(is_default_site=True)
+    if (site.hostname, site.port) == (hostname, port):
+        return
+    site.hostname, site.port = hostname, port
+    site.save(update_fields=["hostname", "port"])
+    stdout.write(f"  Site address: {site.root_url}")
 
 
 # --- The site -------------------------------------------------------------------------

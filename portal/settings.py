@@ -1,58 +1,39 @@
 """Settings for the association portal.
 
 One module for every environment: everything that differs between a laptop,
-CI and production comes from environment variables (see `.env.example`).
-An integration is switched on by setting its key.
+CI and production comes from environment variables (see `.env.example`), read
+with django-environ. An integration is switched on by setting its key. What only
+the tests change lives in the tests' own configuration (tests/environment.py and
+conftest.py), not here.
 """
 
 import os
-import sys
 from pathlib import Path
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+env = environ.Env()
+# An empty value counts as unset, so a copied `.env.example` with blank lines falls back to the defaults.
+env.ENVIRON = {name: value for name, value in os.environ.items() if value != ""}
 
-def env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
+DEBUG = env.bool("DEBUG", default=False)
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
-
-
-def env_required(name: str) -> str:
-    value = env(name)
-    if value is None:
-        raise ImproperlyConfigured(f"Set the environment variable {name} (required when DEBUG is off).")
-    return value
-
-
-DEBUG = env_bool("DEBUG", False)
-# Under pytest the same module gives a fast, self-contained set-up (see the end).
-TESTING = env_bool("PORTAL_TESTING", "pytest" in sys.modules)
-
-# A development key only when DEBUG is on (or under test); production fails loudly without one.
-if DEBUG or TESTING:
-    SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+# Secrets have no default outside development: production fails at start-up without one.
+if DEBUG:
+    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 else:
-    SECRET_KEY = env_required("SECRET_KEY")
+    SECRET_KEY = env.str("SECRET_KEY", default=None)
+    if SECRET_KEY is None:
+        raise ImproperlyConfigured("Set the environment variable SECRET_KEY (required when DEBUG is off).")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Absolute URLs in e-mail, feeds and the sitemap when there is no request.
-BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", cast=str.strip, default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
+# Absolute URLs in e-mail, feeds and the sitemap when there is no request; `make run`
+# sets it from HOST and PORT, and seed_demo gives the Wagtail site the same host and port.
+BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # project apps first, so their templates override those of libraries
@@ -135,12 +116,9 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] > 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when the worker writes too.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -148,7 +126,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 # --- Cache and task queue -----------------------------------------------------
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env.str("REDIS_URL", default=None)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -163,7 +141,7 @@ else:
 # Page cache: visitors who are not signed in get CMS pages from the cache, which
 # publishing purges (portal/cache.py). On by default with Redis, whose purge every
 # process sees; PAGE_CACHE_SECONDS=0 switches it off.
-PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else 0)
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "portal.cache.PageCacheMiddleware")
 
 # django-q2 delivers at least once: a task still running after `retry` seconds is
@@ -171,14 +149,14 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMi
 # every task is written to be safe when it runs twice.
 Q_CLUSTER = {
     "name": "portal",
-    "workers": int(env("Q_WORKERS", "2")),
+    "workers": env.int("Q_WORKERS", default=2),
     "timeout": 60,
     "retry": 90,
     "max_attempts": 5,
     "ack_failures": True,
     "catch_up": False,
     "label": "Taken",
-    "sync": env_bool("Q_SYNC", False),
+    "sync": env.bool("Q_SYNC", default=False),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
@@ -225,7 +203,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_SESSION_REMEMBER = None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "RQIM-portaal")
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="RQIM-portaal")
 MFA_RECOVERY_CODE_COUNT = 10
 
 # --- Internationalisation ---------------------------------------------------
@@ -251,57 +229,64 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS: list = []
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Certification evidence: outside MEDIA_ROOT, never served by URL, only through a permission-checked view.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 # Certificate verification (/verify/, /api/v1/certificates/): requests per client address per minute,
 # and how many proxies in front of the portal append to X-Forwarded-For (0: use REMOTE_ADDR).
-VERIFY_RATE_LIMIT = int(env("VERIFY_RATE_LIMIT", "60"))
-VERIFY_TRUSTED_PROXIES = int(env("VERIFY_TRUSTED_PROXIES", "0"))
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=60)
+# The same proxies as the sign-in rate limits count (TRUSTED_PROXY_COUNT, below), unless set apart.
+VERIFY_TRUSTED_PROXIES = env.int("VERIFY_TRUSTED_PROXIES", default=env.int("TRUSTED_PROXY_COUNT", default=1))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
 }
 
 # --- E-mail -------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "RQIM-portaal <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="RQIM-portaal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if env("EMAIL_HOST"):
+if env.str("EMAIL_HOST", default=None):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env("EMAIL_HOST")
-    EMAIL_PORT = int(env("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 else:
-    EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 
 # --- Stripe (optional: online payment is off without a secret key) -------------
-STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
-STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
-STRIPE_API_BASE = env("STRIPE_API_BASE")  # a local stand-in for Stripe's API in tests
+# One switch: STRIPE_ENABLED follows the secret key. Payments made online are only
+# recorded through the webhook, so a key without the webhook's signing secret is refused.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default=None)
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=None)
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=None)  # a local stand-in for Stripe's API in tests
 STRIPE_ENABLED = bool(STRIPE_SECRET_KEY)
+if STRIPE_ENABLED and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured(
+        "STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: set the webhook endpoint's signing secret "
+        "(Stripe dashboard, Developers > Webhooks), or unset STRIPE_SECRET_KEY to switch online payment off."
+    )
 
 # --- Signed credentials (members/credentials/keys.py) ---------------------------
 # The association's Ed25519 key (private JWK as JSON, or PEM) signs certificates'
 # credentials and status lists; retired public keys stay published so older
 # credentials still verify. Without a key, DEBUG and tests use a development key
 # kept in var/; production refuses to start (system check members.E001).
-CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY")
-CREDENTIAL_RETIRED_KEYS = env("CREDENTIAL_RETIRED_KEYS")  # a JWK, a list of JWKs or a JWKS
-CREDENTIAL_ISSUER_DID = env("CREDENTIAL_ISSUER_DID")  # default: did:web:<host of BASE_URL>
+CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
+CREDENTIAL_RETIRED_KEYS = env.str("CREDENTIAL_RETIRED_KEYS", default="")  # a JWK, a list of JWKs or a JWKS
+CREDENTIAL_ISSUER_DID = env.str("CREDENTIAL_ISSUER_DID", default="")  # default: did:web:<host of BASE_URL>
 CREDENTIAL_DEV_KEY_FILE = BASE_DIR / "var" / "credential-dev-key.json"
 
 # --- Wagtail ------------------------------------------------------------------
-WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "RQIM-portaal")
+WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="RQIM-portaal")
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # reset runs through allauth
@@ -326,14 +311,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 # --- Security headers and sign-in ---------------------------------------------
 # Every sign-in runs through allauth (portal/urls.py turns Wagtail's login forms
@@ -348,8 +333,8 @@ ACCOUNT_FORMS = {"signup": "portal.accounts.SignupForm"}
 # Rate limits count per visitor: behind TRUSTED_PROXY_COUNT proxies that append to
 # X-Forwarded-For (default: the one proxy of the documented set-up; 0 when the
 # portal is reached directly), or from a header the proxy sets (e.g. X-Real-IP).
-ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
-ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)
 # Content-Security-Policy (django-csp): nothing inline and nothing from elsewhere on
 # the site; Stripe's hosts only as the target of the payment forms' redirects.
 _CSP_COMMON = {
@@ -388,17 +373,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-if TESTING:
-    # Fast and self-contained: no worker, no outgoing mail, no shared cache.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    Q_CLUSTER["sync"] = True
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    SECURE_SSL_REDIRECT = False
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
-    ALLOWED_HOSTS = ["*"]

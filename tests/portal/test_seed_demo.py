@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -115,11 +116,12 @@ class SeededDemoTests(TestCase):
         assert details.contact_email == "info@rqim.example"
         assert details.linkedin_url.startswith("https://")
 
-    def test_keeps_the_default_site_on_localhost(self):
+    def test_gives_the_one_site_the_host_and_port_of_base_url(self):
         from wagtail.models import Site
 
-        site = Site.objects.get()
-        assert (site.hostname, site.port, site.is_default_site) == ("localhost", 80, True)
+        site = Site.objects.get()  # still the only one, and the default
+        assert (site.hostname, site.port, site.is_default_site) == ("127.0.0.1", 8000, True)
+        assert site.root_url == settings.BASE_URL
 
     def test_menus_link_to_pages_in_their_own_language(self):
         for language in ("nl", "en"):

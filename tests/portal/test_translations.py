@@ -32,7 +32,7 @@ def extracted_catalogue(tmp_path_factory):
         cwd=work,
         check=True,
         capture_output=True,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_TESTING": "1"},
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "1"},
     )
     return polib.pofile(str(work / "locale" / "nl" / "LC_MESSAGES" / "django.po"))
 

@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 # (the site tree and users come first; members, certificates, events and PE entries after).
 SEEDERS = [
     "portal.demo.seed_site",
+    "portal.demo.seed_site_address",
     "portal.demo.seed_users",
     "members.demo.seed_members",
     "members.demo_certification.seed_certification",
