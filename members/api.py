@@ -6,17 +6,28 @@ declarations; other parts of the portal add their endpoints as routers on `api`
 
 Certificates: ``GET /api/v1/certificates/<number>`` answers what the verification
 page shows, in one query, rate-limited together with the pages.
+
+Credentials (members/credentials/): ``GET /api/v1/certificates/<number>/credential``
+is the certificate as a signed Open Badges 3.0 credential (VC-JWT);
+``GET /api/v1/status-lists/<id>`` the Bitstring Status List credential its status
+entries point at, built from the certificates' status when asked (so a suspension
+shows within the cache time); ``POST /api/v1/verify`` checks an uploaded credential's
+signature and answers its current status.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema, Status
 
 from members import certification_selectors as selectors
-from members.models import Certificate
+from members.credentials import status_list as status_lists
+from members.credentials.views import VC_JWT, vc_jwt_response
+from members.credentials.vc import InvalidCredential, credential_issue, verify
+from members.models import Certificate, CertificateStatusList
 from members.models.certification import certificate_number_parse
 from members.views_verify import VERIFY_RATE_WINDOW, verification_rate_exceeded
 
@@ -63,17 +74,9 @@ class Problem(Schema):
     ),
 )
 def certificate_detail(request: HttpRequest, number: str):
-    if verification_rate_exceeded(request):
-        return Status(429, {"detail": f"Too many requests; try again in {VERIFY_RATE_WINDOW} seconds."})
-    parsed = certificate_number_parse(number)
-    if parsed is None:
-        return Status(400, {"detail": "Not a certificate number; a number looks like RQIM-2026-00123-7."})
-    normalised, check_ok = parsed
-    if not check_ok:
-        return Status(400, {"detail": "The check digit does not match: check the number."})
-    certificate = selectors.certificate_for_verification(number=normalised)
-    if certificate is None:
-        return Status(404, {"detail": "No certificate has this number."})
+    certificate = _certificate_or_problem(request, number)
+    if isinstance(certificate, Status):
+        return certificate
     return Status(200, {
         "number": certificate.number,
         "holder": certificate.holder.get_full_name(),
@@ -89,4 +92,181 @@ def certificate_detail(request: HttpRequest, number: str):
     })
 
 
+def _certificate_or_problem(request: HttpRequest, number: str) -> Certificate | Status:
+    """The certificate with this number, or the problem to answer (429, 400 or 404)."""
+    if verification_rate_exceeded(request):
+        return Status(429, {"detail": f"Too many requests; try again in {VERIFY_RATE_WINDOW} seconds."})
+    parsed = certificate_number_parse(number)
+    if parsed is None:
+        return Status(400, {"detail": "Not a certificate number; a number looks like RQIM-2026-00123-7."})
+    normalised, check_ok = parsed
+    if not check_ok:
+        return Status(400, {"detail": "The check digit does not match: check the number."})
+    certificate = selectors.certificate_for_verification(number=normalised)
+    if certificate is None:
+        return Status(404, {"detail": "No certificate has this number."})
+    return certificate
+
+
+JWT_RESPONSE = {
+    "description": "A compact JWS (VC-JWT) signed with EdDSA (Ed25519); the keys are at /.well-known/jwks.json.",
+    "content": {VC_JWT: {"schema": {"type": "string"}}},
+}
+
+
+@certificates.get(
+    "/{number}/credential",
+    url_name="certificate_credential",
+    response={200: None, 400: Problem, 404: Problem, 429: Problem},
+    summary="The certificate as a signed credential",
+    description=(
+        "A W3C Verifiable Credential 2.0 in the Open Badges 3.0 shape (`OpenBadgeCredential`), secured as a JWT "
+        "(`application/vc+jwt`, EdDSA). Its `credentialStatus` points at the suspension and revocation status "
+        "lists, so a verifier learns the current status without telling the portal which certificate it checks."
+    ),
+    openapi_extra={"responses": {"200": JWT_RESPONSE}},
+)
+def certificate_credential(request: HttpRequest, number: str):
+    certificate = _certificate_or_problem(request, number)
+    if isinstance(certificate, Status):
+        return certificate
+    token = credential_issue(selectors.certificate_credential_data(certificate=certificate))
+    return vc_jwt_response(token, filename=f"{certificate.number}.jwt")
+
+
 api.add_router("/certificates/", certificates)
+
+
+status_list_router = Router(tags=["credentials"])
+
+
+@status_list_router.get(
+    "/{int:list_id}",
+    response={200: None, 404: Problem},
+    summary="A status list credential",
+    description=(
+        "A W3C Bitstring Status List credential (`application/vc+jwt`, EdDSA) of purpose `suspension` or "
+        "`revocation`, built from the certificates' current status. Cacheable for "
+        f"{status_lists.TTL_SECONDS} seconds, never longer."
+    ),
+    openapi_extra={"responses": {"200": JWT_RESPONSE}},
+)
+def status_list(request: HttpRequest, list_id: int):
+    status_list = CertificateStatusList.objects.filter(pk=list_id).first()
+    if status_list is None:
+        return Status(404, {"detail": "No status list has this id."})
+    token = status_lists.status_list_credential(
+        list_id=status_list.pk,
+        purpose=status_list.purpose,
+        set_indexes=selectors.status_list_set_indexes(status_list=status_list),
+    )
+    return vc_jwt_response(token, max_age=status_lists.TTL_SECONDS)
+
+
+api.add_router("/status-lists/", status_list_router)
+
+
+verify_router = Router(tags=["credentials"])
+
+
+class VerificationOut(Schema):
+    signature_valid: bool
+    reason: str = ""
+    number: str | None = None
+    holder: str | None = None
+    level: str | None = None
+    status: Certificate.Status | None = None
+    suspended: bool | None = None
+    revoked: bool | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+
+MAX_CREDENTIAL_BYTES = 64 * 1024
+
+
+def _token_from(request: HttpRequest) -> str:
+    """The credential in the request body (raw VC-JWT, or JSON ``{"credential": "<jwt>"}``); ValueError if none."""
+    body = request.body
+    if not body.strip():
+        raise ValueError("Send the credential: a JSON body {\"credential\": \"<jwt>\"} or the raw application/vc+jwt.")
+    if len(body) > MAX_CREDENTIAL_BYTES:
+        raise ValueError("The credential is too large.")
+    try:
+        text = body.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise ValueError("A credential is ASCII text (a compact JWS).") from None
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise ValueError("The body is not valid JSON.") from None
+        text = data.get("credential") if isinstance(data, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError('The JSON body has no "credential" string.')
+        text = text.strip()
+    if text.count(".") != 2:
+        raise ValueError("Not a credential: a VC-JWT is a compact JWS of three dot-separated parts.")
+    return text
+
+
+@verify_router.post(
+    "",
+    response={200: VerificationOut, 400: Problem, 429: Problem},
+    summary="Check a credential's signature and current status",
+    description=(
+        "Upload a credential issued by the portal (JSON `{\"credential\": \"<jwt>\"}` or the raw "
+        "`application/vc+jwt` body). Answers whether the association's signature holds (`signature_valid`) and, "
+        "when it does, the certificate's current status: `suspended` and `revoked` are the bits the status lists "
+        "hold now. A body that is not a credential answers 400 with the reason."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"credential": {"type": "string"}}, "required": ["credential"]}
+                },
+                VC_JWT: {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+def credential_verify(request: HttpRequest):
+    if verification_rate_exceeded(request):
+        return Status(429, {"detail": f"Too many requests; try again in {VERIFY_RATE_WINDOW} seconds."})
+    try:
+        token = _token_from(request)
+    except ValueError as error:
+        return Status(400, {"detail": str(error)})
+    try:
+        credential = verify(token)
+    except InvalidCredential as error:
+        return Status(200, {"signature_valid": False, "reason": str(error)})
+    places = [
+        (entry.purpose, int(entry.list_id), entry.index)
+        for entry in status_lists.status_entries_of(credential)
+        if entry.list_id.isdigit()
+    ]
+    held = selectors.certificates_at_status_places(places=places)
+    answer = {
+        "signature_valid": True,
+        "valid_from": credential.get("validFrom"),
+        "valid_until": credential.get("validUntil"),
+    }
+    if not held:
+        return Status(200, {**answer, "reason": "The credential points at no status the portal keeps."})
+    certificate = held[0][1]
+    setting = selectors.STATUS_SETTING_BIT
+    return Status(200, {
+        **answer,
+        "number": certificate.number,
+        "holder": certificate.holder.get_full_name(),
+        "level": certificate.level.name_en or certificate.level.name_nl,
+        "status": certificate.status,
+        "suspended": any(c.status == setting["suspension"] for purpose, c in held if purpose == "suspension"),
+        "revoked": any(c.status == setting["revocation"] for purpose, c in held if purpose == "revocation"),
+    })
+
+
+api.add_router("/verify", verify_router)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from members.models import (
     Assessment,
     Certificate,
+    CertificateStatusList,
     CertificationApplication,
     CertificationScheme,
     Criterion,
@@ -133,3 +134,80 @@ def linkedin_add_url(*, certificate: Certificate, organisation: str, verify_url:
         "certId": certificate.number,
     }
     return f"https://www.linkedin.com/profile/add?{urlencode(params)}"
+
+
+# --- Signed credentials and status lists ---------------------------------------------------
+
+
+def certificate_holder_id(*, certificate: Certificate) -> str:
+    """The holder's URI in the credential (``credentialSubject.id``, the JWT ``sub``).
+
+    Derived from the certificate number, so it is stable and reveals nothing of the
+    portal's accounts.
+    """
+    import uuid
+
+    from members.credentials.vc import verification_url
+
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{verification_url(certificate.number)}#holder").urn
+
+
+def certificate_credential_data(*, certificate: Certificate):
+    """What the signed credential says of `certificate` (with holder, scheme, level, norm version loaded)."""
+    from members.credentials.vc import CredentialData
+
+    return CredentialData(
+        number=certificate.number,
+        holder_name=certificate.holder.get_full_name(),
+        holder_id=certificate_holder_id(certificate=certificate),
+        scheme_name=certificate.scheme.name_en or certificate.scheme.name_nl,
+        level_code=certificate.level.code,
+        level_name_nl=certificate.level.name_nl,
+        level_name_en=certificate.level.name_en or certificate.level.name_nl,
+        eqf_level=certificate.level.eqf_level,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+        norm_version=certificate.norm_version.version,
+        suspension_list_id=certificate.suspension_list_id,
+        suspension_index=certificate.suspension_index,
+        revocation_list_id=certificate.revocation_list_id,
+        revocation_index=certificate.revocation_index,
+    )
+
+
+# The certificate status that sets a list's bit, per purpose.
+STATUS_SETTING_BIT = {
+    CertificateStatusList.Purpose.SUSPENSION: Certificate.Status.SUSPENDED,
+    CertificateStatusList.Purpose.REVOCATION: Certificate.Status.WITHDRAWN,
+}
+
+
+def status_list_set_indexes(*, status_list: CertificateStatusList) -> list[int]:
+    """The indexes whose bit is 1 in `status_list` now: suspended, or withdrawn, certificates."""
+    purpose = status_list.purpose
+    return list(
+        Certificate.objects.filter(
+            **{f"{purpose}_list": status_list}, status=STATUS_SETTING_BIT[purpose]
+        ).values_list(f"{purpose}_index", flat=True)
+    )
+
+
+def certificates_at_status_places(*, places: list[tuple[str, int, int]]) -> list[tuple[str, Certificate]]:
+    """The certificates holding the given ``(purpose, list id, index)`` places, one query.
+
+    Returns ``(purpose, certificate)`` for each place someone holds.
+    """
+    if not places:
+        return []
+    condition = Q()
+    for purpose, list_id, index in places:
+        condition |= Q(**{f"{purpose}_list_id": list_id, f"{purpose}_index": index})
+    certificates = list(
+        Certificate.objects.filter(condition).select_related("holder", "scheme", "level", "norm_version")
+    )
+    found = []
+    for purpose, list_id, index in places:
+        for certificate in certificates:
+            if getattr(certificate, f"{purpose}_list_id") == list_id and getattr(certificate, f"{purpose}_index") == index:
+                found.append((purpose, certificate))
+    return found

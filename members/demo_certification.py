@@ -76,6 +76,12 @@ def seed_certification(stdout) -> None:
 
     for certificate in Certificate.objects.select_related("holder", "level").order_by("number"):
         stdout.write(f"    {certificate.number}  {certificate.status:<9}  {certificate.level.name:<12} {certificate.holder.get_full_name()}")
+    demo = Certificate.objects.filter(status=Certificate.Status.ACTIVE).order_by("number").first()
+    if demo:
+        from django.conf import settings
+
+        stdout.write(f"  Signed credential of {demo.number}: {settings.BASE_URL}/api/v1/certificates/{demo.number}/credential")
+        stdout.write("    (check it offline against /.well-known/jwks.json, or POST it to /api/v1/verify)")
     from members.tasks_certification import schedules_ensure
 
     created = schedules_ensure()

@@ -15,6 +15,7 @@ from members.models.certification import (  # noqa: F401
     Certificate,
     CertificatePeriod,
     CertificateSequence,
+    CertificateStatusList,
     CertificationApplication,
     CertificationLevel,
     CertificationScheme,

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from members.credentials.status_list import LIST_LENGTH as STATUS_LIST_LENGTH
+
 EQF_VALIDATORS = [MinValueValidator(1), MaxValueValidator(8)]
 
 
@@ -537,6 +539,31 @@ class CertificateSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+class CertificateStatusList(models.Model):
+    """One W3C Bitstring Status List the portal serves at ``/api/v1/status-lists/<pk>``.
+
+    Each certificate holds one place (index) in a suspension list and one in a
+    revocation list, drawn at random on issue (members/credentials/status_list.py);
+    the bits are not stored but read from the certificates' status when the list is
+    served, so a list is always the truth of the moment.
+    """
+
+    class Purpose(models.TextChoices):
+        SUSPENSION = "suspension", _("Suspension")
+        REVOCATION = "revocation", _("Revocation")
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} {self.pk}"
+
+
 class Certificate(models.Model):
     """A certificate the body issued: one number for its whole life.
 
@@ -582,12 +609,28 @@ class Certificate(models.Model):
     suspension_reason = models.TextField(_("reason for suspension"), blank=True)
     suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Its places in the status lists (random, unique per list): the suspension bit is
+    # set while suspended, the revocation bit once withdrawn.
+    suspension_list = models.ForeignKey(
+        CertificateStatusList, verbose_name=_("suspension status list"), on_delete=models.PROTECT, related_name="+"
+    )
+    suspension_index = models.PositiveIntegerField(_("suspension status index"))
+    revocation_list = models.ForeignKey(
+        CertificateStatusList, verbose_name=_("revocation status list"), on_delete=models.PROTECT, related_name="+"
+    )
+    revocation_index = models.PositiveIntegerField(_("revocation status index"))
 
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_on", "-number"]
         constraints = [
+            models.UniqueConstraint(fields=["suspension_list", "suspension_index"], name="certificate_suspension_place"),
+            models.UniqueConstraint(fields=["revocation_list", "revocation_index"], name="certificate_revocation_place"),
+            models.CheckConstraint(
+                condition=Q(suspension_index__lt=STATUS_LIST_LENGTH) & Q(revocation_index__lt=STATUS_LIST_LENGTH),
+                name="certificate_status_index_in_list",
+            ),
             models.CheckConstraint(condition=Q(valid_until__gt=F("valid_from")), name="certificate_validity_order"),
             models.CheckConstraint(
                 condition=~Q(status="suspended") | Q(suspended_until__isnull=False), name="certificate_suspension_has_end"

@@ -33,6 +33,7 @@ from members.models import (
     Certificate,
     CertificatePeriod,
     CertificateSequence,
+    CertificateStatusList,
     CertificationApplication,
     CertificationLevel,
     CriterionScore,
@@ -41,6 +42,7 @@ from members.models import (
     NormVersion,
     PortfolioAssignment,
 )
+from members.credentials.status_list import StatusListFull, random_free_index
 from members.selectors import user_is_active_member
 from portal.dates import add_months
 from portal.audit import Source, log_action
@@ -514,9 +516,32 @@ def validity_end(*, start: date, years: int) -> date:
     return add_months(start, 12 * years) - timedelta(days=1)
 
 
+def _status_place(purpose: str) -> tuple[CertificateStatusList, int]:
+    """A random free place in the newest list of `purpose` (a new list when it is full).
+
+    The list row stays locked until commit, so two issues never draw the same place;
+    the unique constraint on (list, index) keeps it so in the database as well.
+    """
+    status_list = CertificateStatusList.objects.select_for_update().filter(purpose=purpose).order_by("-pk").first()
+    if status_list is not None:
+        used = set(Certificate.objects.filter(**{f"{purpose}_list": status_list}).values_list(f"{purpose}_index", flat=True))
+        try:
+            return status_list, random_free_index(used=used)
+        except StatusListFull:
+            pass
+    status_list = CertificateStatusList.objects.create(purpose=purpose)
+    return status_list, random_free_index(used=())
+
+
 def _certificate_issue(*, application: CertificationApplication, decider, today: date) -> Certificate:
     valid_until = validity_end(start=today, years=application.scheme.validity_years)
+    suspension_list, suspension_index = _status_place(CertificateStatusList.Purpose.SUSPENSION)
+    revocation_list, revocation_index = _status_place(CertificateStatusList.Purpose.REVOCATION)
     certificate = Certificate(
+        suspension_list=suspension_list,
+        suspension_index=suspension_index,
+        revocation_list=revocation_list,
+        revocation_index=revocation_index,
         number=_next_certificate_number(today.year),
         holder=application.applicant,
         scheme=application.scheme,

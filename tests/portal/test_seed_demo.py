@@ -208,3 +208,12 @@ class SeededDemoTests(TestCase):
         response = self.client.get("/en/news/rqim-norms-2025-adopted/")
         assert response.status_code == 200
         assert "RQIM norms 2025 adopted" in response.content.decode()
+
+    def test_output_names_a_demo_credential_that_verifies(self):
+        from members.models import Certificate
+
+        demo = Certificate.objects.filter(status=Certificate.Status.ACTIVE).order_by("number").first()
+        assert f"/api/v1/certificates/{demo.number}/credential" in self.output
+        token = self.client.get(f"/api/v1/certificates/{demo.number}/credential").content
+        answer = self.client.post("/api/v1/verify", token, content_type="application/vc+jwt").json()
+        assert answer["signature_valid"] is True and answer["status"] == "active"
