@@ -12,6 +12,15 @@ BEFORE = [("members", "0007_certification_roles")]
 AFTER = [("members", "0008_membership_history_to_audit_log")]
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_migrations():
+    """Later tests in this process need every migration applied again."""
+    yield
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

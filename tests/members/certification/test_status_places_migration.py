@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def test_existing_certificates_get_random_places_and_keep_them_on_a_rerun():
     first, second = f.issued_certificate(), f.issued_certificate()
-    call_command("migrate", "members", "0008", verbosity=0)
+    call_command("migrate", "members", "0009", verbosity=0)
     try:
         with connection.cursor() as cursor:
             cursor.execute(

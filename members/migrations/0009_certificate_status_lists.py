@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_certification_roles'),
+        ('members', '0008_membership_history_to_audit_log'),
     ]
 
     operations = [

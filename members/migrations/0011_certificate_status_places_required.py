@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_assign_certificate_status_places'),
+        ('members', '0010_assign_certificate_status_places'),
     ]
 
     operations = [

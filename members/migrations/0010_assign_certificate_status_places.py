@@ -32,6 +32,6 @@ def assign(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0008_certificate_status_lists")]
+    dependencies = [("members", "0009_certificate_status_lists")]
 
     operations = [migrations.RunPython(assign, migrations.RunPython.noop)]
