@@ -170,3 +170,24 @@ def test_a_member_cannot_reach_the_review_queue(client, requirement):
     assert client.post(reverse("pe_entries:approve", args=[entry.pk]), {}).status_code in (302, 403)
     entry.refresh_from_db()
     assert entry.status == PEEntry.Status.PENDING
+
+
+def test_the_review_queue_filters_by_category_and_member(client, requirement):
+    mine = _today_entry(member(), code="courses")
+    other = _today_entry(member(), code="sessions")
+    client.force_login(secretary())
+    response = client.get(reverse("pe_entries:index"), {"category": f.category("courses").pk, "member": mine.member_id})
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == [mine]
+    assert other not in response.context["object_list"]
+
+
+def test_a_rejection_renders_with_its_reason_in_dutch(requirement):
+    from knowledge import pe_services
+    from portal.audit import entries_for, entry_message
+
+    entry = _today_entry(member())
+    pe_services.pe_entry_reject(entry=entry, actor=secretary(), reason="Bewijs ontbreekt.")
+    with translation.override("nl"):
+        message = entry_message(entries_for(entry).first())
+    assert message.startswith("PE-activiteit afgewezen") and "Bewijs ontbreekt." in message
