@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Knowledge and permanent education")
+
+    def ready(self):
+        # Certification asks the PE ledger whether a cycle's requirement is met (members never imports knowledge).
+        from knowledge.pe_selectors import pe_requirement_check
+        from members.services.certification import pe_requirement_check_register
+
+        pe_requirement_check_register(pe_requirement_check)

@@ -74,6 +74,20 @@ CERTIFICATION_SCHEME_EDITING = (
     "members.delete_criterion",
 )
 
+# Permanent education (knowledge/pe_wagtail_hooks.py, granted in knowledge 0002_pe_secretariat_permissions):
+# the secretariat keeps the rules and reviews the entries.
+PE_REVIEW = (
+    "knowledge.view_peentry",
+    "knowledge.change_peentry",
+    "knowledge.view_pecategory",
+    "knowledge.add_pecategory",
+    "knowledge.change_pecategory",
+    "knowledge.view_perequirement",
+    "knowledge.add_perequirement",
+    "knowledge.change_perequirement",
+)
+
+
 @dataclass(frozen=True)
 class Role:
     """A group and its permissions, each written as "app_label.codename".
@@ -123,6 +137,7 @@ ROLES: tuple[Role, ...] = (
             "members.view_membershipchange",
             "members.view_memberprofile",
             *CERTIFICATION_PAPERWORK,
+            *PE_REVIEW,
         ),
     ),
     # The certification body (members/wagtail_hooks_certification.py, granted in members 0006).

@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("news/feed/rss/", NewsRssFeed(), name="news_feed_rss"),
     path("news/feed/atom/", NewsAtomFeed(), name="news_feed_atom"),
     path("", include("members.urls")),
+    path("", include("knowledge.pe_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -431,6 +431,8 @@ def test_an_expired_certificate_is_renewed_from_today():
 
 @pytest.fixture
 def pe_check():
+    previous = services._pe_requirement_check
+
     def register(answer):
         calls = []
 
@@ -442,7 +444,7 @@ def pe_check():
         return calls
 
     yield register
-    services.pe_requirement_check_register(None)
+    services.pe_requirement_check_register(previous)
 
 
 def test_recertifying_without_the_pe_requirement_is_refused(pe_check):

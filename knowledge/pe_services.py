@@ -1,0 +1,177 @@
+"""Every change to a PE entry: submit, update, withdraw (the member), approve, reject (staff).
+
+Each transition locks the entry, checks its status, saves only what changed and
+writes one audit entry (``knowledge.pe_entry.<verb>``) inside the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from knowledge import pe_selectors
+from knowledge.pe_models import PECategory, PEEntry
+from portal.audit import Source, log_action
+from portal.exceptions import DomainError
+
+
+def pe_evidence_check(*, upload) -> str:
+    """The content type of an upload, read from its content (never its name); DomainError when refused."""
+    import filetype
+
+    if upload.size > PEEntry.MAX_SIZE:
+        raise DomainError(_("The file is larger than 10 MB."))
+    if upload.size == 0:
+        raise DomainError(_("The file is empty."))
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    if kind is None or kind.mime not in PEEntry.ALLOWED_TYPES:
+        raise DomainError(_("Upload a PDF, JPG or PNG file."))
+    return kind.mime
+
+
+def _check_date(*, member, on: date, today: date) -> None:
+    if on > today:
+        raise DomainError(_("The date cannot be in the future."))
+    scheme = pe_selectors.pe_scheme_for(user=member)
+    if scheme is not None:
+        cycle = pe_selectors.pe_cycle_for(user=member, scheme=scheme, on=today)
+        if on < cycle.start:
+            raise DomainError(
+                _("The date lies before your current cycle, which started on %(date)s.") % {"date": cycle.start.isoformat()}
+            )
+
+
+def _check_hours(hours: Decimal) -> None:
+    if hours is None or hours <= 0:
+        raise DomainError(_("Enter a positive number of hours."))
+
+
+def _store_evidence(entry: PEEntry, upload) -> None:
+    entry.evidence_type = pe_evidence_check(upload=upload)
+    entry.evidence.save("evidence", upload, save=False)
+
+
+def _lock(entry: PEEntry) -> PEEntry:
+    return PEEntry.objects.select_for_update().get(pk=entry.pk)
+
+
+def _data(entry: PEEntry) -> dict:
+    return {"title": entry.title, "category": entry.category.code, "hours": entry.hours, "date": entry.date}
+
+
+@transaction.atomic
+def pe_entry_submit(*, member, category: PECategory, title: str, date: date, hours: Decimal, provider: str = "",
+                    reflection: str = "", evidence=None, today: date | None = None) -> PEEntry:
+    """Log an activity; it waits for review."""
+    today = today or timezone.localdate()
+    _check_hours(hours)
+    _check_date(member=member, on=date, today=today)
+    entry = PEEntry(member=member, category=category, title=title, provider=provider, date=date, hours=hours,
+                    reflection=reflection)
+    if evidence is not None:
+        _store_evidence(entry, evidence)
+    try:
+        entry.full_clean()
+        entry.save()
+    except Exception:
+        if entry.evidence:
+            entry.evidence.delete(save=False)
+        raise
+    log_action(entry, "knowledge.pe_entry.submitted", actor=member, source=Source.MEMBER, data=_data(entry))
+    return entry
+
+
+@transaction.atomic
+def pe_entry_update(*, entry: PEEntry, actor, today: date | None = None, evidence=None, **changes) -> PEEntry:
+    """The member changes a pending entry (title, provider, date, hours, category, reflection, evidence)."""
+    today = today or timezone.localdate()
+    entry = _lock(entry)
+    if entry.member_id != actor.pk:
+        raise DomainError(_("Only the member who logged an entry can change it."))
+    if entry.status != PEEntry.Status.PENDING:
+        raise DomainError(_("Only a pending entry can be changed."))
+    allowed = {"title", "provider", "date", "hours", "category", "reflection"}
+    if set(changes) - allowed:
+        raise ValueError(f"Unknown fields: {set(changes) - allowed}")
+    if "hours" in changes:
+        _check_hours(changes["hours"])
+    if "date" in changes:
+        _check_date(member=actor, on=changes["date"], today=today)
+    changed = [name for name, value in changes.items() if getattr(entry, name) != value]
+    for name in changed:
+        setattr(entry, name, changes[name])
+    old_file = entry.evidence.name if entry.evidence else ""
+    if evidence is not None:
+        _store_evidence(entry, evidence)
+        changed += ["evidence", "evidence_type"]
+    if not changed:
+        return entry
+    entry.full_clean()
+    entry.save(update_fields=[name for name in changed])
+    if evidence is not None and old_file:
+        transaction.on_commit(lambda: entry.evidence.storage.delete(old_file))
+    log_action(entry, "knowledge.pe_entry.updated", actor=actor, source=Source.MEMBER,
+               data={**_data(entry), "fields": sorted(set(changed))})
+    return entry
+
+
+@transaction.atomic
+def pe_entry_withdraw(*, entry: PEEntry, actor) -> PEEntry:
+    entry = _lock(entry)
+    if entry.member_id != actor.pk:
+        raise DomainError(_("Only the member who logged an entry can withdraw it."))
+    if entry.status != PEEntry.Status.PENDING:
+        raise DomainError(_("Only a pending entry can be withdrawn."))
+    entry.status = PEEntry.Status.WITHDRAWN
+    entry.save(update_fields=["status"])
+    log_action(entry, "knowledge.pe_entry.withdrawn", actor=actor, source=Source.MEMBER, data=_data(entry))
+    return entry
+
+
+@transaction.atomic
+def pe_entry_approve(*, entry: PEEntry, actor) -> PEEntry:
+    entry = _lock(entry)
+    if entry.status != PEEntry.Status.PENDING:
+        raise DomainError(_("Only a pending entry can be approved."))
+    if entry.member_id == actor.pk:
+        raise DomainError(_("Nobody can review their own entry."))
+    entry.status, entry.reviewed_by, entry.reviewed_at = PEEntry.Status.APPROVED, actor, timezone.now()
+    entry.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    log_action(entry, "knowledge.pe_entry.approved", actor=actor, source=Source.SECRETARIAT, data=_data(entry))
+    return entry
+
+
+@transaction.atomic
+def pe_entry_reject(*, entry: PEEntry, actor, reason: str) -> PEEntry:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the member a reason for the rejection."))
+    entry = _lock(entry)
+    if entry.status != PEEntry.Status.PENDING:
+        raise DomainError(_("Only a pending entry can be rejected."))
+    if entry.member_id == actor.pk:
+        raise DomainError(_("Nobody can review their own entry."))
+    entry.status, entry.rejection_reason = PEEntry.Status.REJECTED, reason
+    entry.reviewed_by, entry.reviewed_at = actor, timezone.now()
+    entry.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+    log_action(entry, "knowledge.pe_entry.rejected", actor=actor, source=Source.SECRETARIAT,
+               data={**_data(entry), "reason": reason})
+    return entry
+
+
+def pe_entries_approve(*, entries, actor) -> int:
+    """Approve several pending entries (bulk action); each in its own transaction, others are skipped."""
+    approved = 0
+    for entry in entries:
+        try:
+            pe_entry_approve(entry=entry, actor=actor)
+        except DomainError:
+            continue
+        approved += 1
+    return approved

@@ -1,0 +1,1 @@
+from knowledge import pe_wagtail_hooks  # noqa: F401
