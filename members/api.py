@@ -24,7 +24,7 @@ api = NinjaAPI(
     title="RQIM portal API",
     version="1",
     description=(
-        "Public, read-only data of the RQIM association: certificate verification. "
+        "Public, read-only data of the RQIM association: certificate verification and the norms. "
         "Requests are rate-limited per client address (HTTP 429 with Retry-After)."
     ),
     urls_namespace="api-v1",
@@ -90,3 +90,4 @@ def certificate_detail(request: HttpRequest, number: str):
 
 
 api.add_router("/certificates/", certificates)
+api.add_router("/norms/", "knowledge.api.router")  # by name: members never imports knowledge
