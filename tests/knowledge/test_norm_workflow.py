@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
-from knowledge.models import NormPage
+from knowledge.models import NormIndexPage, NormPage
 from portal import roles
 from tests.factories import UserFactory, totp_authenticator, verified_email
 from tests.knowledge.norms import norm_index, norm_page, two_versions
@@ -171,3 +171,16 @@ def test_scheduled_norm_page_goes_live_when_its_date_comes(client, draft):
 
     draft.refresh_from_db()
     assert draft.live
+
+
+def test_norm_index_added_in_the_admin_gets_the_committee_workflow(client):
+    client.force_login(staff_member(roles.EDITORS))
+
+    client.post(
+        reverse("wagtailadmin_pages:add", args=["knowledge", "normindexpage", pages.home().pk]),
+        nested_form_data({"title": "Normen", "slug": "normen", "intro": "", "action-submit": "action-submit"}),
+    )
+
+    index = NormIndexPage.objects.get(slug="normen")
+    assert index.get_workflow() == roles.norm_approval_workflow()
+    assert not index.live
