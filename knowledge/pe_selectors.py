@@ -15,7 +15,7 @@ from django.db.models import Sum
 
 from knowledge.pe_models import PECategory, PEEntry, PERequirement
 from members.models import Certificate, CertificationScheme
-from members.services.membership import add_months
+from portal.dates import add_months
 
 ZERO = Decimal("0")
 

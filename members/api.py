@@ -35,7 +35,7 @@ api = NinjaAPI(
     title="RQIM portal API",
     version="1",
     description=(
-        "Public, read-only data of the RQIM association: certificate verification. "
+        "Public, read-only data of the RQIM association: certificate verification and the norms. "
         "Requests are rate-limited per client address (HTTP 429 with Retry-After)."
     ),
     urls_namespace="api-v1",
@@ -270,3 +270,4 @@ def credential_verify(request: HttpRequest):
 
 
 api.add_router("/verify", verify_router)
+api.add_router("/norms/", "knowledge.api.router")  # by name: members never imports knowledge

@@ -20,6 +20,7 @@ SEEDERS = [
     "portal.demo.seed_users",
     "members.demo.seed_members",
     "members.demo_certification.seed_certification",
+    "knowledge.demo.seed_norms",
     "knowledge.demo_pe.seed_pe",
 ]
 

@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('knowledge', '0001_norm_pages'),
         ('members', '0007_certification_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

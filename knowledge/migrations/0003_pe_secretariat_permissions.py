@@ -11,7 +11,7 @@ def sync(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("knowledge", "0001_pe_ledger"),
+        ("knowledge", "0002_pe_ledger"),
         ("members", "0007_certification_roles"),
         ("portal", "0003_roles"),
         ("wagtailcore", "0001_initial"),
