@@ -99,6 +99,10 @@ ROLES: tuple[Role, ...] = (
             "members.add_payment",
             "members.view_membershipchange",
             "members.view_memberprofile",
+            # Events: attendee lists, the waiting list and checking in (granted in events 0002).
+            "events.view_registration",
+            "events.check_in_registration",
+            "events.view_waitlistentry",
         ),
     ),
     # Certification permissions follow with the certification models; see the module docstring.
