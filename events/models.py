@@ -316,7 +316,7 @@ class EventPage(RoutablePageMixin, Page):
 
         return views.cancel(request, self, code)
 
-    @path("event.ics", name="ics")
+    @path("ical/", name="ics")
     def ics_route(self, request):
         from events import views
 

@@ -328,7 +328,8 @@ def waitlist_join(
             raise DomainError(_("You are already on the waiting list for this event."))
         if seats_taken(event=event) < event.capacity and not _someone_waiting(event):
             raise DomainError(_("There are seats left: you can register straight away."))
-        entry = WaitlistEntry(event=event, user=user, guest_name=guest_name, guest_email=guest_email, joined_at=now)
+        # Stamped under the lock, so the list's order is the order of arrival at the lock.
+        entry = WaitlistEntry(event=event, user=user, guest_name=guest_name, guest_email=guest_email, joined_at=timezone.now())
         entry.save()
         _log(entry, "events.waitlist.joined", actor=actor or user, source=_actor_source(actor or user, user), guest=guest_name)
     return entry

@@ -32,7 +32,7 @@ def event_index(parent=None, *, title="Evenementen", slug="evenementen") -> Even
 def event_page(index=None, *, start=None, hours: int = 3, revision: bool = True, **fields) -> EventPage:
     index = index or event_index()
     number = next(_counter)
-    start = start or timezone.now() + timedelta(days=7)
+    start = start or (timezone.now() + timedelta(days=7)).replace(microsecond=0)
     values = {
         "title": f"Kennissessie {number}",
         "lead": "Een avond over goed opdrachtgeverschap.",
