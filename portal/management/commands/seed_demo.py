@@ -18,6 +18,7 @@ SEEDERS = [
     "portal.demo.seed_site",
     "portal.demo.seed_users",
     "members.demo.seed_members",
+    "events.demo.seed_events",
 ]
 
 
