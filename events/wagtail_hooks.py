@@ -5,7 +5,7 @@ The Secretariat group views registrations and the waiting list and checks people
 (see portal/roles.py); editors publish the event pages themselves.
 """
 
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -46,13 +46,13 @@ def _formatter(action: str, label):
             message = str(label)
             if action == "events.registration.created":
                 status = self.status_label(Registration, data.get("status"))
-                message = _t("Registered (%(status)s, € %(price)s)") % {"status": status, "price": data.get("price", "0.00")}
+                message = gettext("Registered (%(status)s, € %(price)s)") % {"status": status, "price": data.get("price", "0.00")}
                 if data.get("guest"):
-                    message += " · " + _t("guest: %(name)s") % {"name": data["guest"]}
+                    message += " · " + gettext("guest: %(name)s") % {"name": data["guest"]}
             elif action == "events.registration.cancelled" and data.get("reason"):
                 message = f"{message}: {data['reason']}"
             elif action == "events.waitlist.offered" and data.get("expires_at"):
-                message = _t("Seat offered until %(time)s") % {"time": data["expires_at"][:16].replace("T", " ")}
+                message = gettext("Seat offered until %(time)s") % {"time": data["expires_at"][:16].replace("T", " ")}
             return message
 
     Formatter.label = label
