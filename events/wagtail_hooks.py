@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from events.models import Registration, WaitlistEntry
@@ -65,6 +66,16 @@ def register_events_log_actions(actions):
         actions.register_action(action)(_formatter(action, label))
 
 
+class RegistrationIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("event", "user")
+
+
+class WaitlistIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("event", "user")
+
+
 class RegistrationViewSet(ModelViewSet):
     """Attendees per event (filter by event), with status, check-in and a CSV export.
 
@@ -72,6 +83,7 @@ class RegistrationViewSet(ModelViewSet):
     (the attendee's own pages and the check-in page)."""
 
     model = Registration
+    index_view_class = RegistrationIndexView
     name = "event_registrations"
     url_prefix = "events/registrations"
     icon = "list-ul"
@@ -119,9 +131,6 @@ class RegistrationViewSet(ModelViewSet):
         "created_at",
     ]
 
-    def get_queryset(self, request):
-        return Registration.objects.select_related("event", "user")
-
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)
         for name in ("add_url_name", "edit_url_name", "delete_url_name", "usage_url_name"):
@@ -140,6 +149,7 @@ class RegistrationViewSet(ModelViewSet):
 
 class WaitlistViewSet(ModelViewSet):
     model = WaitlistEntry
+    index_view_class = WaitlistIndexView
     name = "event_waitlist"
     url_prefix = "events/waitlist"
     icon = "time"
@@ -161,9 +171,6 @@ class WaitlistViewSet(ModelViewSet):
         DateColumn("offer_expires_at", label=_("Offer expires")),
     ]
     list_export = ["person_name", "event", "status", "joined_at", "offer_expires_at"]
-
-    def get_queryset(self, request):
-        return WaitlistEntry.objects.select_related("event", "user")
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)
