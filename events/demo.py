@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import Locale
 
@@ -232,9 +233,10 @@ def _when(demo: DemoEvent) -> tuple[datetime, datetime]:
 def _event_fields(demo: DemoEvent, language: str) -> dict:
     text = getattr(demo, language)
     return {
+        "slug": demo.slug if language == "nl" else slugify(text["title"]),
         "title": text["title"],
         "lead": text["lead"],
-        "description": [heading(text["title"]), paragraph(text["body"])],
+        "description": [heading("Programma" if language == "nl" else "Programme"), paragraph(text["body"])],
     }
 
 
@@ -243,7 +245,7 @@ def _event(index, demo: DemoEvent):
     if existing:
         return existing, 0
     start, end = _when(demo)
-    event = EventPage(slug=demo.slug, locale=index.locale, start=start, end=end, **demo.fields, **_event_fields(demo, "nl"))
+    event = EventPage(locale=index.locale, start=start, end=end, **demo.fields, **_event_fields(demo, "nl"))
     index.add_child(instance=event)
     event.save_revision().publish()
     return event, 1

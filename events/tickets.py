@@ -9,7 +9,7 @@ from django.utils import translation
 
 def ticket_qr_svg(code: str) -> str:
     """The ticket code as an inline SVG QR code (no XML declaration, scales with CSS)."""
-    return segno.make(code, error="m").svg_inline(scale=6, border=2, dark="#0b2545")
+    return segno.make(code, error="m").svg_inline(scale=6, border=2, dark="#0b2545", omitsize=True)
 
 
 def ticket_qr_data_uri(code: str) -> str:
