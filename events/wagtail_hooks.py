@@ -12,6 +12,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from events.admin_views import CancelView, MarkPaidView, RegistrationInspectView
 from events.models import Registration, WaitlistEntry
 from portal.audit import LogFormatter
 
@@ -84,6 +85,7 @@ class RegistrationViewSet(ModelViewSet):
 
     model = Registration
     index_view_class = RegistrationIndexView
+    inspect_view_class = RegistrationInspectView
     name = "event_registrations"
     url_prefix = "events/registrations"
     icon = "list-ul"
@@ -144,6 +146,8 @@ class RegistrationViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+            path("mark-paid/<int:pk>/", MarkPaidView.as_view(), name="mark_paid"),
+            path("cancel/<int:pk>/", CancelView.as_view(), name="cancel"),
         ]
 
 

@@ -101,6 +101,7 @@ ROLES: tuple[Role, ...] = (
             "members.view_memberprofile",
             # Events: attendee lists, the waiting list and checking in (granted in events 0002).
             "events.view_registration",
+            "events.change_registration",
             "events.check_in_registration",
             "events.view_waitlistentry",
         ),

@@ -51,3 +51,27 @@ def test_secretariat_may_check_in_and_editors_may_not():
     editor = UserFactory(groups=["Editors"])
     assert secretary.has_perm("events.check_in_registration")
     assert not editor.has_perm("events.check_in_registration")
+
+
+def test_secretariat_marks_a_bank_transfer_as_paid(client):
+    from decimal import Decimal
+
+    from events.models import Registration
+
+    registration = services.registration_create(event=event_page(member_price=Decimal("95.00")), user=member_user())
+    staff_client(client, groups=["Secretariat"])
+    inspect = client.get(f"/admin/events/registrations/inspect/{registration.pk}/")
+    assert "mark-paid" in inspect.content.decode()
+    client.post(f"/admin/events/registrations/mark-paid/{registration.pk}/")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED and registration.paid_at
+
+
+def test_editors_cannot_mark_as_paid(client):
+    from decimal import Decimal
+
+    registration = services.registration_create(event=event_page(member_price=Decimal("95.00")), user=member_user())
+    staff_client(client, groups=["Editors"])
+    assert client.post(f"/admin/events/registrations/mark-paid/{registration.pk}/").status_code in (302, 403)
+    registration.refresh_from_db()
+    assert registration.status == "awaiting_payment"

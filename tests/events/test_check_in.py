@@ -107,6 +107,6 @@ def test_cancelling_a_checked_in_registration_is_refused(registration, staff):
     from portal.exceptions import DomainError
 
     services.registration_check_in(event=registration.event, code=registration.code, actor=staff)
-    with pytest.raises(DomainError, match="checked in"):
+    with pytest.raises(DomainError, match="al ingecheckt"):
         services.registration_cancel(registration=registration, actor=staff, by_staff=True)
     assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CONFIRMED

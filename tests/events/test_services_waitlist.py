@@ -25,7 +25,7 @@ def full_event():
 
 
 def test_joining_an_event_with_seats_left_is_refused():
-    with pytest.raises(DomainError, match="seats left"):
+    with pytest.raises(DomainError, match="nog plaatsen vrij"):
         services.waitlist_join(event=event_page(capacity=5), user=member_user())
 
 
@@ -33,13 +33,13 @@ def test_joining_twice_is_refused(full_event):
     event, _first = full_event
     member = member_user()
     services.waitlist_join(event=event, user=member)
-    with pytest.raises(DomainError, match="already on the waiting list"):
+    with pytest.raises(DomainError, match="al op de wachtlijst"):
         services.waitlist_join(event=event, user=member)
 
 
 def test_registered_person_cannot_join_the_waiting_list(full_event):
     event, first = full_event
-    with pytest.raises(DomainError, match="already registered"):
+    with pytest.raises(DomainError, match="al aangemeld"):
         services.waitlist_join(event=event, user=first.user)
 
 
@@ -77,7 +77,7 @@ def test_offer_accepted_becomes_a_registration(full_event):
 def test_accepting_without_an_offer_is_refused(full_event):
     event, _first = full_event
     entry = services.waitlist_join(event=event, user=member_user())
-    with pytest.raises(DomainError, match="no open offer"):
+    with pytest.raises(DomainError, match="geen aanbod open"):
         services.waitlist_offer_accept(entry=entry, actor=entry.user)
 
 
@@ -86,7 +86,7 @@ def test_accepting_an_expired_offer_is_refused(full_event):
     entry = services.waitlist_join(event=event, user=member_user())
     services.registration_cancel(registration=first, actor=first.user)
     entry.refresh_from_db()
-    with pytest.raises(DomainError, match="expired"):
+    with pytest.raises(DomainError, match="verlopen"):
         services.waitlist_offer_accept(entry=entry, actor=entry.user, now=entry.offer_expires_at + timedelta(seconds=1))
 
 
@@ -116,7 +116,7 @@ def test_leaving_twice_is_refused(full_event):
     event, _first = full_event
     entry = services.waitlist_join(event=event, user=member_user())
     services.waitlist_leave(entry=entry, actor=entry.user)
-    with pytest.raises(DomainError, match="no longer on the waiting list"):
+    with pytest.raises(DomainError, match="niet meer op de wachtlijst"):
         services.waitlist_leave(entry=entry, actor=entry.user)
 
 

@@ -72,7 +72,7 @@ class SeededDemoTests(TestCase):
     def test_publishes_the_dutch_pages_under_home(self):
         home = HomePage.objects.get(locale__language_code="nl")
         children = {page.slug: page.specific for page in home.get_children().live()}
-        assert set(children) == {"over-de-vereniging", "keurmerk", "nieuws", "contact"}
+        assert set(children) == {"over-de-vereniging", "keurmerk", "nieuws", "evenementen", "contact"}
         assert isinstance(children["keurmerk"], StandardPage)
         assert children["keurmerk"].body
 
@@ -85,15 +85,15 @@ class SeededDemoTests(TestCase):
     def test_every_dutch_page_has_a_live_english_translation(self):
         dutch = Page.objects.filter(locale__language_code="nl", depth__gte=2)
         english = {page.translation_key: page for page in Page.objects.filter(locale__language_code="en")}
-        assert dutch.count() == 10
-        assert len(english) == 10
+        assert dutch.count() == 16  # 10 site pages, the events index and 5 events
+        assert len(english) == 16
         for page in dutch:
             assert english[page.translation_key].live
 
     def test_english_pages_have_english_titles_and_addresses(self):
         pages = Page.objects.live().filter(locale__language_code="en", depth=3)
-        assert {page.title for page in pages} == {"About the association", "The RQIM quality mark", "News", "Contact"}
-        assert {page.url for page in pages} == {"/en/about/", "/en/quality-mark/", "/en/news/", "/en/contact/"}
+        assert {page.title for page in pages} == {"About the association", "The RQIM quality mark", "News", "Events", "Contact"}
+        assert {page.url for page in pages} == {"/en/about/", "/en/quality-mark/", "/en/news/", "/en/events/", "/en/contact/"}
 
     def test_english_news_items_have_english_tags(self):
         item = NewsPage.objects.get(slug="rqim-norms-2025-adopted")
