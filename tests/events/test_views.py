@@ -144,3 +144,65 @@ def test_confirmation_email_carries_pdf_and_ics_once(mailoutbox, django_capture_
     assert len(mailoutbox) == 1
     names = [attachment[0] for attachment in mailoutbox[0].attachments]
     assert any(name.endswith(".pdf") for name in names) and any(name.endswith(".ics") for name in names)
+
+
+def test_materials_after_the_event_for_members_only(client):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from datetime import timedelta
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.create(title="Slides kennissessie", file=ContentFile(b"%PDF-1.4", name="slides.pdf"))
+    event = event_page(start=timezone.now() - timedelta(days=2), materials=[("document", document)])
+    assert "Slides kennissessie" not in client.get(event.url).content.decode()
+    client.force_login(non_member_user())
+    assert "Slides kennissessie" not in client.get(event.url).content.decode()
+    client.force_login(member_user())
+    assert "Slides kennissessie" in client.get(event.url).content.decode()
+
+
+def test_index_filters_by_type_region_and_month(client):
+    from django.utils import timezone
+    from datetime import timedelta
+
+    from tests.events.helpers import event_index
+
+    index = event_index()
+    soon = timezone.now() + timedelta(days=3)
+    event_page(index, title="Webinar Noord", event_type="webinar", region="north", start=soon)
+    event_page(index, title="Congres West", event_type="congress", region="west", start=soon + timedelta(days=40))
+    body = client.get(index.url + "?event_type=webinar").content.decode()
+    assert "Webinar Noord" in body and "Congres West" not in body
+    body = client.get(index.url + "?region=west").content.decode()
+    assert "Congres West" in body and "Webinar Noord" not in body
+    month = timezone.localtime(soon).strftime("%Y-%m")
+    body = client.get(index.url + f"?month={month}").content.decode()
+    assert "Webinar Noord" in body
+    assert client.get(index.url + "?month=nonsense").status_code == 200
+
+
+def test_past_events_are_in_the_archive_only(client):
+    from django.utils import timezone
+    from datetime import timedelta
+
+    from tests.events.helpers import event_index
+
+    index = event_index()
+    event_page(index, title="Sessie van vorige maand", start=timezone.now() - timedelta(days=30))
+    assert "Sessie van vorige maand" not in client.get(index.url).content.decode()
+    assert "Sessie van vorige maand" in client.get(index.url + "?period=past").content.decode()
+
+
+def test_registering_on_the_english_page_takes_a_seat_of_the_dutch_event(client):
+    from tests.events.helpers import event_index
+    from tests.portal import pages
+
+    index = event_index()
+    event = event_page(index, capacity=1)
+    pages.translate(index, "en", title="Events", slug="events")
+    english = pages.translate(event, "en", title="Knowledge session", slug="knowledge-session")
+    member = member_user()
+    client.force_login(member)
+    client.post(english.url + "register/")
+    assert Registration.objects.get(user=member).event_id == event.pk
+    assert "Full" in client.get(english.url).content.decode() or "Vol" in client.get(english.url).content.decode()
