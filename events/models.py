@@ -394,6 +394,8 @@ class Registration(models.Model):
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(_("ticket sent"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    materials_sent_at = models.DateTimeField(_("materials sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:

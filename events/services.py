@@ -34,7 +34,7 @@ after commit for the registration's price, and its webhook calling
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -461,12 +461,45 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
 
 
 def events_housekeeping_run(*, now: datetime | None = None) -> dict[str, int]:
-    """The periodic run: expire offers and release unpaid holds."""
+    """The periodic run: expire offers, release unpaid holds, send reminders and materials."""
     now = now or timezone.now()
     return {
         "offers_expired": waitlist_offers_expire(now=now),
         "holds_released": registration_holds_release(now=now),
+        **registration_reminders_send(now=now),
     }
+
+
+# --- reminders -------------------------------------------------------------------------
+
+REMINDER_BEFORE = timedelta(hours=24)
+MATERIALS_WITHIN = timedelta(days=7)
+
+
+def registration_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
+    """A reminder the day before, and the materials link after the event, each once per
+    registration: the sent-at stamp is claimed with the mail queued in one transaction."""
+    now = now or timezone.now()
+    confirmed = Registration.objects.filter(status=RegStatus.CONFIRMED, event__is_cancelled=False)
+    due = confirmed.filter(reminder_sent_at__isnull=True, event__start__gt=now, event__start__lte=now + REMINDER_BEFORE)
+    reminders = 0
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            if Registration.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+                _task_after_commit("events.tasks.registration_reminder_send", pk, "reminder")
+                reminders += 1
+    attended = confirmed.filter(
+        materials_sent_at__isnull=True, event__end__lte=now, event__end__gt=now - MATERIALS_WITHIN
+    ).select_related("event")
+    materials = 0
+    for registration in attended:
+        if not registration.event.materials:
+            continue
+        with transaction.atomic():
+            if Registration.objects.filter(pk=registration.pk, materials_sent_at__isnull=True).update(materials_sent_at=now):
+                _task_after_commit("events.tasks.registration_reminder_send", registration.pk, "materials")
+                materials += 1
+    return {"reminders_sent": reminders, "materials_sent": materials}
 
 
 # --- check-in --------------------------------------------------------------------------

@@ -128,6 +128,29 @@ def waitlist_offer_send(pk: int) -> str:
     return "queued"
 
 
+def registration_reminder_send(pk: int, kind: str) -> str:
+    """Queue the day-before reminder or the materials e-mail (at most once per occasion)."""
+    registration = Registration.objects.select_related("event", "user").filter(pk=pk).first()
+    if registration is None or registration.status != Registration.Status.CONFIRMED or kind not in ("reminder", "materials"):
+        return "not-applicable"
+    language = _language(registration.user)
+    page = _page_in(registration.event, language)
+    email_render_and_queue(
+        to=[registration.email],
+        template=f"events/email/{kind}",
+        context={
+            "registration": registration,
+            "event": page,
+            "event_url": _absolute(page.url),
+            "ticket_url": _absolute(page.url + page.reverse_subpage("ticket", args=[registration.code])),
+        },
+        language=language,
+        kind=f"events.{kind}",
+        key=f"events-{kind}:{registration.pk}",
+    )
+    return "queued"
+
+
 def schedules_ensure() -> bool:
     """Register the housekeeping run as a django-q2 schedule, once. Returns whether it was created."""
     from django_q.models import Schedule

@@ -155,7 +155,7 @@ def test_housekeeping_task_runs_the_expiry(full_event):
     services.waitlist_join(event=event, user=member_user())
     services.registration_cancel(registration=first, actor=first.user)
     WaitlistEntry.objects.filter(status=Waiting.OFFERED).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
-    assert events_housekeeping() == {"offers_expired": 1, "holds_released": 0}
+    assert events_housekeeping() == {"offers_expired": 1, "holds_released": 0, "reminders_sent": 0, "materials_sent": 0}
 
 
 def test_offer_email_is_queued_once(full_event, django_capture_on_commit_callbacks):
