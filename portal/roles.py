@@ -154,6 +154,11 @@ ROLES: tuple[Role, ...] = (
             "members.view_certificate",
             "members.change_certificate",
             *CERTIFICATION_SCHEME_EDITING,
+            # Events: attendee lists, the waiting list and checking in (granted in events 0002).
+            "events.view_registration",
+            "events.change_registration",
+            "events.check_in_registration",
+            "events.view_waitlistentry",
         ),
     ),
     # The norm committee approves norm versions through the "Norm approval" workflow only;

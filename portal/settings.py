@@ -363,11 +363,12 @@ PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     }
 }
-# Browser features no page of the portal uses (payment runs on Stripe's own pages).
+# Browser features no page of the portal uses (payment runs on Stripe's own pages);
+# the camera only for the portal itself: staff scan tickets at the door (events check-in).
 PORTAL_PERMISSIONS_POLICY = {
     feature: []
-    for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb")
-}
+    for feature in ("accelerometer", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb")
+} | {"camera": ["self"]}
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,7 @@ urlpatterns = [
     # Certificate verification (printed on paper) and the open API.
     path("", include("members.urls_verify")),
     path("api/v1/", api.urls),
+    path("events/", include("events.urls_feeds")),
 ]
 
 urlpatterns += i18n_patterns(

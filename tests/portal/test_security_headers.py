@@ -125,7 +125,7 @@ def test_no_template_has_an_inline_script_or_event_handler():
 # --- Permissions-Policy -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("feature", ["camera", "microphone", "geolocation", "payment"])
+@pytest.mark.parametrize("feature", ["microphone", "geolocation", "payment"])
 def test_browser_features_are_off_on_every_page(client, staff, feature):
     public = client.get("/")["Permissions-Policy"]
     client.force_login(staff)
@@ -133,6 +133,11 @@ def test_browser_features_are_off_on_every_page(client, staff, feature):
 
     for header in (public, admin):
         assert f"{feature}=()" in [item.strip() for item in header.split(",")]
+
+
+def test_only_the_portal_itself_may_use_the_camera_for_scanning_tickets(client):
+    header = client.get("/")["Permissions-Policy"]
+    assert "camera=(self)" in [item.strip() for item in header.split(",")]
 
 
 # --- no stored copy of anything personal ---------------------------------------------------

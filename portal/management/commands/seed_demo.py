@@ -22,6 +22,7 @@ SEEDERS = [
     "members.demo_certification.seed_certification",
     "knowledge.demo.seed_norms",
     "knowledge.demo_pe.seed_pe",
+    "events.demo.seed_events",
 ]
 
 

@@ -1,0 +1,135 @@
+"""Reads shared by the event pages, the index, the feeds and the admin.
+
+Each list costs the same number of queries however many events or registrations
+there are (pinned in tests/events/test_queries.py).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import EventPage, EventType, Region, Registration, WaitlistEntry
+
+EVENTS_PER_PAGE = 12
+
+
+class EventFilterSet(django_filters.FilterSet):
+    event_type = django_filters.ChoiceFilter(label=_("Type"), choices=EventType.choices, empty_label=_("All types"))
+    region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices, empty_label=_("All regions"))
+    month = django_filters.CharFilter(
+        label=_("Month"), method="filter_month", widget=forms.TextInput(attrs={"type": "month"})
+    )
+
+    class Meta:
+        model = EventPage
+        fields = ["event_type", "region"]
+
+    def filter_month(self, queryset, name, value):
+        try:
+            year, month = (int(part) for part in value.split("-", 1))
+        except ValueError:
+            return queryset.none()
+        if not (1 <= month <= 12 and 1900 < year < 3000):
+            return queryset.none()
+        return queryset.filter(start__year=year, start__month=month)
+
+
+def events_listed(*, index) -> "django.db.models.QuerySet":  # noqa: F821
+    return EventPage.objects.live().public().child_of(index).defer_streamfields()
+
+
+def event_index_context(*, index, request) -> dict:
+    now = timezone.now()
+    archive = request.GET.get("period") == "past"
+    events = events_listed(index=index)
+    events = events.filter(end__lt=now).order_by("-start", "-pk") if archive else events.filter(end__gte=now).order_by("start", "pk")
+    filterset = EventFilterSet(request.GET or None, queryset=events)
+    events = filterset.qs if filterset.is_bound and filterset.is_valid() else events
+    paginator = Paginator(events, EVENTS_PER_PAGE)
+    try:
+        events_page = paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        events_page = paginator.page(1)
+    except EmptyPage:
+        events_page = paginator.page(paginator.num_pages)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "archive": archive,
+        "filterset": filterset,
+        "events_page": events_page,
+        "paginator": paginator,
+        "filter_query": query.urlencode(),
+    }
+
+
+def event_seat_counts(*, event_id: int) -> dict:
+    """Taken seats (registrations holding one and open offers) and people waiting, in one query each."""
+    registrations = Registration.objects.filter(event_id=event_id).aggregate(
+        taken=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+    )
+    waitlist = WaitlistEntry.objects.filter(event_id=event_id).aggregate(
+        offered=Count("pk", filter=Q(status=WaitlistEntry.Status.OFFERED)),
+        waiting=Count("pk", filter=Q(status=WaitlistEntry.Status.WAITING)),
+    )
+    return {
+        "taken": registrations["taken"] + waitlist["offered"],
+        "checked_in": registrations["checked_in"],
+        "waiting": waitlist["waiting"],
+    }
+
+
+def event_page_context(*, page: EventPage, request) -> dict:
+    from events.services import price_for
+
+    now = timezone.now()
+    source_id = page.source_page_id()
+    user = request.user
+    counts = event_seat_counts(event_id=source_id)
+    seats_left = max(page.capacity - counts["taken"], 0)
+    mine, waitlist = [], []
+    is_member = False
+    if user.is_authenticated:
+        mine = list(
+            Registration.objects.filter(event_id=source_id, user=user).exclude(status=Registration.Status.CANCELLED)
+        )
+        waitlist = list(
+            WaitlistEntry.objects.filter(
+                event_id=source_id, user=user, status__in=WaitlistEntry.ACTIVE_STATUSES
+            )
+        )
+        membership = getattr(user, "membership", None)
+        is_member = bool(membership and membership.is_member)
+    own = next((registration for registration in mine if not registration.guest_name), None)
+    own_waiting = next((entry for entry in waitlist if not entry.guest_name), None)
+    attending = any(registration.status == Registration.Status.CONFIRMED for registration in mine)
+    past = page.is_past(now)
+    full = seats_left == 0 or counts["waiting"] > 0
+    price = None
+    if user.is_authenticated:
+        price, _member = price_for(event=page, user=user)
+    return {
+        "now": now,
+        "counts": counts,
+        "seats_left": seats_left,
+        "is_full": full,
+        "registration_open": page.registration_is_open(now),
+        "my_registrations": mine,
+        "my_registration": own,
+        "my_guests": [registration for registration in mine if registration.guest_name],
+        "my_waitlist": waitlist,
+        "my_waitlist_entry": own_waiting,
+        "is_member": is_member,
+        "my_price": price,
+        "show_online_link": attending and bool(page.online_url),
+        "show_materials": past and (attending or is_member) and bool(page.materials),
+        "can_cancel": now < page.cancellation_deadline_at(),
+        "is_past": past,
+        "can_check_in": user.is_authenticated and user.has_perm("events.check_in_registration"),
+    }
