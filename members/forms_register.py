@@ -42,7 +42,12 @@ class RegisterProfileForm(forms.ModelForm):
         return photo
 
     def content(self) -> dict:
-        return {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+        content = {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+        if content["photo"] is False:  # "clear" ticked
+            content["photo"] = ""
+        elif content["photo"] is None:
+            del content["photo"]
+        return content
 
     def consents(self) -> dict:
         return {name: self.cleaned_data[name] for name in CONSENT_FIELDS}

@@ -19,6 +19,7 @@ SEEDERS = [
     "portal.demo.seed_users",
     "members.demo.seed_members",
     "members.demo_certification.seed_certification",
+    "members.demo_register.seed_register",
 ]
 
 
