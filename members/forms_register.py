@@ -1,6 +1,9 @@
-"""Forms of the public register: the member's profile with its consents, and the search."""
+"""Forms of the public register: the member's profile with its consents, the search, and contact."""
+
+import time
 
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MemberProfile
@@ -93,3 +96,37 @@ class RegisterSearchForm(forms.Form):
             "available_before": data.get("available_before"),
             "sort": data.get("sort") or "name",
         }
+
+
+class RegisterContactForm(forms.Form):
+    """A client's message to a listed manager; with a honeypot and a time check against spam."""
+
+    MIN_SECONDS = 3
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    message = forms.CharField(label=_("Your message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
+    # Hidden from people by CSS; a bot that fills it in is refused.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial["started"] = signing.Signer(salt="register-contact").sign(str(int(time.time())))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(_("Your message could not be sent."))
+        try:
+            started = int(signing.Signer(salt="register-contact").unsign(data.get("started") or ""))
+        except (signing.BadSignature, ValueError):
+            raise forms.ValidationError(_("Your message could not be sent."))
+        age = time.time() - started
+        if age < self.MIN_SECONDS:  # faster than a person types
+            raise forms.ValidationError(_("Your message could not be sent; please try again in a moment."))
+        if age > 24 * 3600:
+            raise forms.ValidationError(_("This form has expired; please reload the page."))
+        return data

@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members import register_selectors as selectors
-from members.forms_register import RegisterProfileForm, RegisterSearchForm
+from members.forms_register import RegisterContactForm, RegisterProfileForm, RegisterSearchForm
 from members.models import MemberProfile
-from members.services.register import register_profile_update
+from members.services.register import register_contact_send, register_profile_update
 from portal.exceptions import DomainError
 
 PER_PAGE = 20
@@ -41,12 +42,50 @@ def register_index(request):
     })
 
 
-@require_GET
+CONTACT_RATE_LIMIT = 5  # messages per address per hour
+CONTACT_RATE_WINDOW = 3600
+
+
+def _contact_rate_exceeded(request) -> bool:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from members.views_verify import client_address
+
+    window = int(timezone.now().timestamp()) // CONTACT_RATE_WINDOW
+    key = f"register-contact:{client_address(request)}:{window}"
+    cache.add(key, 0, CONTACT_RATE_WINDOW + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, CONTACT_RATE_WINDOW + 5)
+        count = 1
+    return count > CONTACT_RATE_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
 def register_detail(request, pk: int):
     profile = selectors.register_profile(pk=pk)
     if profile is None:
         raise Http404
-    return render(request, "members/register/profile.html", {"profile": profile})
+    form = RegisterContactForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if _contact_rate_exceeded(request):
+            form.add_error(None, _("Too many messages from your connection; please try again later."))
+            status = 429
+        else:
+            try:
+                register_contact_send(
+                    profile_pk=profile.pk, name=form.cleaned_data["name"], email=form.cleaned_data["email"],
+                    message=form.cleaned_data["message"], language=translation.get_language() or "nl",
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your message has been sent. The manager will answer you by e-mail."))
+                return redirect("members:register_profile", pk=profile.pk)
+    return render(request, "members/register/profile.html", {"profile": profile, "form": form}, status=status)
 
 
 @login_required

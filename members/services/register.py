@@ -89,3 +89,26 @@ def register_profile_update(*, user, content: dict, consents: dict, sectors=None
                 data={"fields": content_changed}, timestamp=now,
             )
     return profile
+
+
+def register_contact_send(*, profile_pk: int, name: str, email: str, message: str, language: str):
+    """Queue a client's message to a listed manager (through `portal.mail`, sent after commit).
+
+    The manager's address is never shown to the client; the client's address goes to the
+    manager only, in the message, so that the manager can answer. A manager who is no
+    longer listed (consent withdrawn, certificate suspended) receives nothing.
+    """
+    from members.register_selectors import register_profile
+    from portal.mail import email_render_and_queue
+
+    with transaction.atomic():
+        profile = register_profile(pk=profile_pk)
+        if profile is None:
+            raise DomainError(_("This manager can no longer be contacted through the register."))
+        return email_render_and_queue(
+            to=[profile.user.email],
+            template="members/email/register_contact",
+            context={"manager": profile.user, "name": name, "email": email, "message": message},
+            language=language,
+            kind="register_contact",
+        )
