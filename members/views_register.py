@@ -37,7 +37,7 @@ def register_index(request):
     return render(request, "members/register/index.html", {
         "form": form,
         "page_obj": page,
-        "query": query.urlencode(),
+        "querystring": query.urlencode(),
         "searched": bool(request.GET),
     })
 

@@ -165,6 +165,11 @@ def test_search_page_paginates(client, monkeypatch):
     assert "sector=healthcare&amp;page=3" in page2
 
 
+def test_site_search_box_is_not_filled_with_the_register_query(client):
+    html = client.get(_url("register"), {"sector": "healthcare"}).content.decode()
+    assert 'value="sector=healthcare"' not in html
+
+
 def _fill(count):
     for index in range(count):
         listed_manager(first_name="Manager", last_name=f"Nummer{index:03d}", sectors=("healthcare", "finance"),
