@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("members.urls_stripe")),
     # Certification: applying, the application's status, evidence, certificates
     path("", include("members.urls_certification")),
+    # The public register of certified managers and the member's register profile
+    path("", include("members.urls_register")),
 ]

@@ -28,6 +28,7 @@ from members.filters import MembershipFilterSet
 from members.history import register_history_actions
 from members.models import Membership, MembershipPlan
 from members import wagtail_hooks_certification  # noqa: F401  (the certification body's admin)
+from members import wagtail_hooks_register  # noqa: F401  (the register's audit actions)
 
 # Other parts of the members app can add items to the "Members" menu through this hook.
 MEMBERS_MENU_HOOK = "register_members_menu_item"

@@ -1019,6 +1019,27 @@ def _seed_menus(dutch: Locale, english: Locale, pages: dict, stdout) -> None:
             if locale == dutch:
                 source = menu
     stdout.write(f"  Menus: {created} created.")
+    _ensure_register_link(stdout)
+
+
+def _ensure_register_link(stdout) -> None:
+    """The public register in each main menu (once; also added to menus seeded before it existed)."""
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    added = 0
+    for menu in NavigationMenu.objects.filter(placement=NavigationMenu.Placement.MAIN).select_related("locale"):
+        language = menu.locale.language_code
+        with translation.override(language):
+            url = f"{settings.BASE_URL}{reverse('members:register')}"
+            label = gettext("Register")
+        if any(block.block_type == "link" and block.value.get("url") == url for block in menu.items):
+            continue
+        menu.items.append(("link", {"page": None, "url": url, "label": label}))
+        menu.save()
+        added += 1
+    stdout.write(f"  Register linked from {added} main menus.")
 
 
 # --- Users ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("events", "0001_event_pages_registrations"),
         ("knowledge", "0003_pe_secretariat_permissions"),
-        ("members", "0011_certificate_status_places_required"),
+        ("members", "0012_register_profile"),
         ("portal", "0006_outboundemail_requeue"),
     ]
 

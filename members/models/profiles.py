@@ -1,8 +1,13 @@
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from members.models.register import DayRateBand
 from portal.models import kvk_validator
 
 postal_code_validator = RegexValidator(
@@ -10,11 +15,18 @@ postal_code_validator = RegexValidator(
 )
 
 
+def _photo_path(instance, filename):
+    # A random name: the file is public once the member publishes it, so its address must not be guessable.
+    return f"register/photos/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"
+
+
 class MemberProfile(models.Model):
     """Contact details and the professional profile a member keeps.
 
-    What of it is public (the register) is decided by consent fields added with the
-    register; until then nothing here is shown to anyone but the member and staff.
+    What of it is public (the register) the member decides field by field with the
+    `show_*` fields, and whether they are listed at all with `register_listed`; only a
+    listed holder of an active certificate appears (`members.register_selectors`).
+    Contact details (phone, address, e-mail) are never public.
     """
 
     user = models.OneToOneField(
@@ -31,11 +43,58 @@ class MemberProfile(models.Model):
     years_interim = models.PositiveSmallIntegerField(
         _("years as interim manager"), validators=[MaxValueValidator(60)]
     )
+
+    # The professional profile for the public register.
+    photo = models.ImageField(_("photo"), upload_to=_photo_path, blank=True)
+    headline = models.CharField(
+        _("headline"), max_length=160, blank=True, help_text=_("One line, for example: Interim CFO in healthcare.")
+    )
+    bio_nl = models.TextField(_("about me (Dutch)"), blank=True)
+    bio_en = models.TextField(_("about me (English)"), blank=True)
+    register_sectors = models.ManyToManyField(
+        "members.Sector", verbose_name=_("sectors"), blank=True, related_name="profiles"
+    )
+    regions = models.ManyToManyField("members.Region", verbose_name=_("regions"), blank=True, related_name="profiles")
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("For example: Dutch, English, German.")
+    )
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    day_rate_band = models.CharField(
+        _("day rate"), max_length=20, blank=True, choices=DayRateBand.choices
+    )
+    linkedin_url = models.URLField(_("LinkedIn profile"), blank=True)
+
+    # Consent: whether to be listed at all, and per field whether it is public.
+    register_listed = models.BooleanField(_("list me in the public register"), default=False)
+    show_photo = models.BooleanField(_("photo public"), default=False)
+    show_headline = models.BooleanField(_("headline public"), default=False)
+    show_bio = models.BooleanField(_("about me public"), default=False)
+    show_sectors = models.BooleanField(_("sectors public"), default=False)
+    show_expertise = models.BooleanField(_("expertise public"), default=False)
+    show_regions = models.BooleanField(_("regions public"), default=False)
+    show_languages = models.BooleanField(_("languages public"), default=False)
+    show_availability = models.BooleanField(_("availability public"), default=False)
+    show_day_rate = models.BooleanField(_("day rate public"), default=False)
+    show_linkedin = models.BooleanField(_("LinkedIn profile public"), default=False)
+    consent_changed_at = models.DateTimeField(_("consent last changed"), null=True, blank=True)
+
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("member profile")
         verbose_name_plural = _("member profiles")
+        indexes = [models.Index(fields=["register_listed"], name="profile_register_listed")]
+
+    def public_fields(self) -> list[str]:
+        """The names (see `members.models.register.PUBLIC_FIELDS`) the member made public."""
+        from members.models.register import PUBLIC_FIELDS
+
+        return [name for name in PUBLIC_FIELDS if getattr(self, f"show_{name}")]
+
+    @property
+    def bio(self) -> str:
+        english = (translation.get_language() or "nl").startswith("en")
+        return (self.bio_en if english and self.bio_en else self.bio_nl) or self.bio_en
 
     def __str__(self):
         return str(self.user)

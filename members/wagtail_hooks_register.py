@@ -1,0 +1,44 @@
+"""The register's audit actions. Imported from `members/wagtail_hooks.py`."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from portal.audit import LogFormatter
+
+
+def _field_labels(names) -> str:
+    from members.models import MemberProfile
+
+    labels = []
+    for name in names or []:
+        try:
+            labels.append(str(MemberProfile._meta.get_field(name).verbose_name))
+        except Exception:  # a field removed since the entry was written
+            labels.append(name)
+    return ", ".join(labels) or "—"
+
+
+class ConsentChangedFormatter(LogFormatter):
+    label = _("Register consent changed")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return _("Register consent changed. Now public: %(public)s. No longer public: %(private)s.") % {
+            "public": _field_labels(data.get("made_public")),
+            "private": _field_labels(data.get("made_private")),
+        }
+
+
+class ProfileUpdatedFormatter(LogFormatter):
+    label = _("Register profile updated")
+
+    def format_message(self, log_entry):
+        return _("Register profile updated: %(fields)s") % {"fields": _field_labels((log_entry.data or {}).get("fields"))}
+
+
+@hooks.register("register_log_actions")
+def register_register_actions(actions):
+    actions.register_action("members.register_consent.changed")(ConsentChangedFormatter)
+    actions.register_action("members.register_profile.updated")(ProfileUpdatedFormatter)
