@@ -10,7 +10,8 @@ BASE_URL ?= http://$(HOST):$(PORT)
 RUN_ENV := DEBUG=$${DEBUG:-1} BASE_URL=$(BASE_URL)
 INSTALL := PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/install-venv.sh
 # The compiled catalogues (.mo) are built here, not committed.
-CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+# locale_overrides/ rewords a few of allauth's and Django's Dutch strings; it comes first in LOCALE_PATHS.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po locale_overrides/locale/*/LC_MESSAGES/*.po))
 
 .PHONY: setup setup-test run test test-browser browser messages lock clean help
 
@@ -30,6 +31,9 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
 
 # Without gettext: a short polib script writes the .mo files.
 locale/%.mo: locale/%.po | $(VENV)/.installed
+	$(PY) scripts/compile_messages.py
+
+locale_overrides/locale/%.mo: locale_overrides/locale/%.po | $(VENV)/.installed
 	$(PY) scripts/compile_messages.py
 
 setup: $(VENV)/.installed $(CATALOGUES)  ## create .venv with what running needs, compile the Dutch catalogue

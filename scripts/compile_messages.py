@@ -1,4 +1,4 @@
-"""Compile the translation catalogues (locale/<lang>/LC_MESSAGES/*.po) into .mo files.
+"""Compile the translation catalogues (locale/ and locale_overrides/locale/, <lang>/LC_MESSAGES/*.po) into .mo files.
 
 What `manage.py compilemessages` does, without gettext's msgfmt: `make setup` runs it so
 a fresh machine needs nothing but Python. Fuzzy and untranslated entries are left out,
@@ -29,7 +29,7 @@ def compile_catalogue(po_path: Path, *, force: bool = False) -> bool:
 
 def main(argv: list[str]) -> int:
     force = "--force" in argv
-    folders = [Path(arg) for arg in argv if arg != "--force"] or [ROOT / "locale"]
+    folders = [Path(arg) for arg in argv if arg != "--force"] or [ROOT / "locale", ROOT / "locale_overrides" / "locale"]
     written = [
         po_path
         for folder in folders

@@ -14,6 +14,7 @@ from unittest import mock
 import pytest
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.test import Client
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher
 from django.core import mail
@@ -102,11 +103,22 @@ def test_confirming_through_the_mailed_link_lets_the_user_log_in(client, django_
         signup(client, "new@example.org")
     confirm_path = path_of(link_in(mail.outbox[0]))
 
-    response = client.post(confirm_path)
+    other_browser = Client()
+    response = other_browser.post(confirm_path)
     assert response.status_code == 302
-    assert not is_logged_in(client)  # confirming does not sign in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION)
+    assert not is_logged_in(other_browser)  # the link alone signs nobody in: only the browser that signed up
 
-    login(client, "new@example.org", NEW_PASSWORD)
+    login(other_browser, "new@example.org", NEW_PASSWORD)
+    assert is_logged_in(other_browser)
+
+
+def test_confirming_in_the_browser_that_signed_up_signs_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client, "new@example.org")
+
+    response = client.post(path_of(link_in(mail.outbox[0])))
+
+    assert response.status_code == 302
     assert is_logged_in(client)
 
 
