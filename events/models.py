@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.module_loading import import_string
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal.blocks import BodyBlock
+
+
+
+def _view(name: str):
+    """A route's view in events/views.py. The views build on these models, so the page
+    finds them by name at request time, as a URLconf does, instead of importing them."""
+    return import_string(f"events.views.{name}")
 
 
 class EventType(models.TextChoices):
@@ -86,7 +94,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         verbose_name = _("events index")
 
     def get_context(self, request, *args, **kwargs):
-        from events.selectors import event_index_context
+        event_index_context = import_string("events.selectors.event_index_context")
 
         context = super().get_context(request, *args, **kwargs)
         context.update(event_index_context(index=self, request=request))
@@ -98,9 +106,7 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     @path("calendar/", name="calendar")
     def calendar_route(self, request):
-        from events import views
-
-        return views.calendar_settings(request, self)
+        return _view("calendar_settings")(request, self)
 
 
 class EventPage(RoutablePageMixin, Page):
@@ -256,7 +262,7 @@ class EventPage(RoutablePageMixin, Page):
         return source or self.pk
 
     def get_context(self, request, *args, **kwargs):
-        from events.selectors import event_page_context
+        event_page_context = import_string("events.selectors.event_page_context")
 
         context = super().get_context(request, *args, **kwargs)
         context.update(event_page_context(page=self, request=request))
@@ -276,57 +282,39 @@ class EventPage(RoutablePageMixin, Page):
 
     @path("register/", name="register")
     def register_route(self, request):
-        from events import views
-
-        return views.register(request, self)
+        return _view("register")(request, self)
 
     @path("waitlist/", name="waitlist_join")
     def waitlist_join_route(self, request):
-        from events import views
-
-        return views.waitlist_join(request, self)
+        return _view("waitlist_join")(request, self)
 
     @re_path(r"^waitlist/(?P<pk>\d+)/(?P<action>accept|decline|leave)/$", name="waitlist_action")
     def waitlist_action_route(self, request, pk, action):
-        from events import views
-
-        return views.waitlist_action(request, self, int(pk), action)
+        return _view("waitlist_action")(request, self, int(pk), action)
 
     @re_path(r"^ticket/(?P<code>[\w-]{8,32})/$", name="ticket")
     def ticket_route(self, request, code):
-        from events import views
-
-        return views.ticket(request, self, code)
+        return _view("ticket")(request, self, code)
 
     @re_path(r"^ticket/(?P<code>[\w-]{8,32})/pdf/$", name="ticket_pdf")
     def ticket_pdf_route(self, request, code):
-        from events import views
-
-        return views.ticket_pdf(request, self, code)
+        return _view("ticket_pdf")(request, self, code)
 
     @re_path(r"^ticket/(?P<code>[\w-]{8,32})/certificate/$", name="certificate")
     def certificate_route(self, request, code):
-        from events import views
-
-        return views.certificate_pdf(request, self, code)
+        return _view("certificate_pdf")(request, self, code)
 
     @re_path(r"^ticket/(?P<code>[\w-]{8,32})/cancel/$", name="cancel")
     def cancel_route(self, request, code):
-        from events import views
-
-        return views.cancel(request, self, code)
+        return _view("cancel")(request, self, code)
 
     @path("ical/", name="ics")
     def ics_route(self, request):
-        from events import views
-
-        return views.event_ics(request, self)
+        return _view("event_ics")(request, self)
 
     @path("check-in/", name="check_in")
     def check_in_route(self, request):
-        from events import views
-
-        return views.check_in(request, self)
+        return _view("check_in")(request, self)
 
 
 class EventCapacity(models.Model):

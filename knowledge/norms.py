@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from wagtail.models import Page, WorkflowPage
@@ -35,7 +36,7 @@ def norm_page_context(*, page, today: date) -> dict:
     the version in force) or "upcoming" (takes effect later). A constant number of
     queries whatever the number of criteria.
     """
-    from knowledge.models import NormPage
+    NormPage = apps.get_model("knowledge", "NormPage")  # by label: knowledge.models builds on this module
 
     version = NormVersion.objects.select_related("scheme", "replaces").get(pk=page.norm_version_id)
     in_force = norm_version_in_force(scheme=version.scheme, on=today)
@@ -64,7 +65,7 @@ def norm_pages_listed(*, index, today: date | None = None) -> list:
     """The live norm pages under `index`, newest version first, each with `is_in_force` set."""
     from django.utils import timezone
 
-    from knowledge.models import NormPage
+    NormPage = apps.get_model("knowledge", "NormPage")  # by label: knowledge.models builds on this module
 
     today = today or timezone.localdate()
     pages = list(
@@ -84,7 +85,7 @@ def norm_pages_listed(*, index, today: date | None = None) -> list:
 
 def norm_pages_protected(*, page: Page) -> bool:
     """Whether deleting `page` would delete a norm page whose version applications or certificates use."""
-    from knowledge.models import NormPage
+    NormPage = apps.get_model("knowledge", "NormPage")  # by label: knowledge.models builds on this module
 
     norm_pages = NormPage.objects.descendant_of(page, inclusive=True)
     return (

@@ -293,9 +293,12 @@ def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail import signals as wagtail_signals
     from wagtail.images import get_image_model
+    from django.apps import apps
     from wagtail.models import Locale, Page, PageViewRestriction, Site
 
-    from portal.models import AssociationSettings, NavigationMenu
+    # By label: portal.models builds on this module, so this module does not import it.
+    AssociationSettings = apps.get_model("portal", "AssociationSettings")
+    NavigationMenu = apps.get_model("portal", "NavigationMenu")
 
     uid = "portal.cache"
     for signal in (
