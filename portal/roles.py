@@ -134,10 +134,14 @@ ROLES: tuple[Role, ...] = (
             "members.change_membership",
             "members.view_payment",
             "members.add_payment",
-            "members.view_membershipchange",
             "members.view_memberprofile",
             *CERTIFICATION_PAPERWORK,
             *PE_REVIEW,
+            # Events: attendee lists, the waiting list and checking in (granted in events 0002).
+            "events.view_registration",
+            "events.change_registration",
+            "events.check_in_registration",
+            "events.view_waitlistentry",
         ),
     ),
     # The certification body (members/wagtail_hooks_certification.py, granted in members 0006).
@@ -154,11 +158,6 @@ ROLES: tuple[Role, ...] = (
             "members.view_certificate",
             "members.change_certificate",
             *CERTIFICATION_SCHEME_EDITING,
-            # Events: attendee lists, the waiting list and checking in (granted in events 0002).
-            "events.view_registration",
-            "events.change_registration",
-            "events.check_in_registration",
-            "events.view_waitlistentry",
         ),
     ),
     # The norm committee approves norm versions through the "Norm approval" workflow only;

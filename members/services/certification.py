@@ -516,7 +516,7 @@ def validity_end(*, start: date, years: int) -> date:
     return add_months(start, 12 * years) - timedelta(days=1)
 
 
-def _status_place(purpose: str) -> tuple[CertificateStatusList, int]:
+def certificate_status_place_take(purpose: str) -> tuple[CertificateStatusList, int]:
     """A random free place in the newest list of `purpose` (a new list when it is full).
 
     The list row stays locked until commit, so two issues never draw the same place;
@@ -535,8 +535,8 @@ def _status_place(purpose: str) -> tuple[CertificateStatusList, int]:
 
 def _certificate_issue(*, application: CertificationApplication, decider, today: date) -> Certificate:
     valid_until = validity_end(start=today, years=application.scheme.validity_years)
-    suspension_list, suspension_index = _status_place(CertificateStatusList.Purpose.SUSPENSION)
-    revocation_list, revocation_index = _status_place(CertificateStatusList.Purpose.REVOCATION)
+    suspension_list, suspension_index = certificate_status_place_take(CertificateStatusList.Purpose.SUSPENSION)
+    revocation_list, revocation_index = certificate_status_place_take(CertificateStatusList.Purpose.REVOCATION)
     certificate = Certificate(
         suspension_list=suspension_list,
         suspension_index=suspension_index,

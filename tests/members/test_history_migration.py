@@ -28,7 +28,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_history_rows_become_audit_entries_with_their_facts():
     old = migrate(BEFORE)
     User = old.get_model("members", "User")

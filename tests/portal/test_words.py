@@ -206,7 +206,6 @@ class RenderedPagesTests(TestCase):
             with self.subTest(page=name, user=who):
                 self.assertEqual(self.dutch_words_on(name, who), set(), f"Dutch words on the English {name} page")
 
-    @pytest.mark.xfail(strict=False, reason="history lines still carry the reason in the language it was written in")
     def test_english_dashboard_of_a_paying_member_has_no_dutch_text(self):
         self.assertEqual(self.dutch_words_on("dashboard", self.MEMBER), set())
 

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from members.models import Certificate, CertificationApplication, NormVersion, Region, Sector
+from members.models import Certificate, CertificateStatusList, CertificationApplication, NormVersion, Region, Sector
+from members.services.certification import certificate_status_place_take
 from tests.factories import UserFactory
 from tests.members.certification.factories import level as certification_level
 from tests.members.certification.factories import scheme_with_norms
@@ -26,7 +27,11 @@ def certificate_for(user, *, status=Certificate.Status.ACTIVE, level_code="rqim"
         years_experience=8, assignment_count=5, submitted_at=timezone.now(),
     )
     today = date.today()
+    suspension_list, suspension_index = certificate_status_place_take(CertificateStatusList.Purpose.SUSPENSION)
+    revocation_list, revocation_index = certificate_status_place_take(CertificateStatusList.Purpose.REVOCATION)
     return Certificate.objects.create(
+        suspension_list=suspension_list, suspension_index=suspension_index,
+        revocation_list=revocation_list, revocation_index=revocation_index,
         number=Certificate.format_number(year=2026, serial=next(_serial)),
         holder=user, scheme=scheme, level=lvl, norm_version=norms, application=application, status=status,
         status_changed_on=today, issued_on=today - timedelta(days=30), valid_from=today - timedelta(days=30),
