@@ -39,6 +39,7 @@ class HistoryAction(models.TextChoices):
     RESIGNED = "members.membership.resigned", _("Resignation took effect")
     ENDED = "members.membership.ended", _("Membership ended by the secretariat")
     PAYMENT_RECORDED = "members.payment.recorded", _("Payment recorded")
+    ONLINE_PAYMENT = "members.payment.online", _("Online payment")
     REMINDER_SENT = "members.reminder.sent", _("Reminder sent")
 
 
@@ -104,6 +105,17 @@ class PaymentRecordedFormatter(HistoryFormatter):
         return ", ".join(part for part in parts if part)
 
 
+class OnlinePaymentFormatter(HistoryFormatter):
+    """What Stripe reported of an invoice: its status now, its amount and period."""
+
+    def detail(self, data: dict) -> str:
+        parts = [
+            _choice_label(Payment.Status, data.get("status")).lower(),
+            format_euro(data.get("amount")),
+        ]
+        return ", ".join(part for part in parts if part)
+
+
 class ReminderSentFormatter(HistoryFormatter):
     def detail(self, data: dict) -> str:
         kind = REMINDER_KINDS.get(data.get("kind"))
@@ -119,6 +131,7 @@ class PlanChangedFormatter(HistoryFormatter):
 
 FORMATTERS = {
     HistoryAction.PAYMENT_RECORDED: PaymentRecordedFormatter,
+    HistoryAction.ONLINE_PAYMENT: OnlinePaymentFormatter,
     HistoryAction.REMINDER_SENT: ReminderSentFormatter,
     HistoryAction.PLAN_CHANGED: PlanChangedFormatter,
 }

@@ -380,6 +380,24 @@ def _apply_subscription(membership: Membership, *, subscription: dict, at: datet
     return True
 
 
+def _log_payment(membership: Membership, payment: Payment, *, invoice_id: str) -> None:
+    """One audit entry each time an invoice's payment appears or moves up the ladder."""
+    membership_log(
+        membership,
+        HistoryAction.ONLINE_PAYMENT,
+        from_status=membership.status,
+        source=Source.STRIPE,
+        data={
+            "payment": payment.pk,
+            "invoice": invoice_id,
+            "status": payment.status,
+            "amount": payment.amount,
+            "period_start": payment.period_start,
+            "period_end": payment.period_end,
+        },
+    )
+
+
 def _payment_fact(
     membership: Membership, *, invoice_id: str, status: str, period: tuple[date, date], amount: Decimal, paid_at
 ) -> Payment:
@@ -402,6 +420,7 @@ def _payment_fact(
         )
         payment.full_clean(validate_unique=False, validate_constraints=False)
         payment.save()
+        _log_payment(membership, payment, invoice_id=invoice_id)
     elif status == payment.status == Payment.Status.PAID and paid_at and (not payment.paid_at or paid_at < payment.paid_at):
         # Checkout completes just after the invoice is paid: the earliest moment is the payment's.
         payment.paid_at = paid_at
@@ -414,6 +433,7 @@ def _payment_fact(
             payment.vat_amount = vat_included(amount, payment.vat_rate)
             fields += ["paid_at", "amount", "vat_amount"]
         payment.save(update_fields=fields)
+        _log_payment(membership, payment, invoice_id=invoice_id)
     if status in (Payment.Status.PAID, Payment.Status.PENDING) and payment.membership_id == membership.pk:
         membership.paid_until = max(filter(None, [membership.paid_until, end]))
     return payment

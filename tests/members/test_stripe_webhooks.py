@@ -167,6 +167,28 @@ def test_invoice_paid_activates_applicant_until_period_end(client, webhook_setti
     assert str(payment.amount) == "302.50"
 
 
+def test_each_online_payment_fact_is_in_the_audit_log_once(client, webhook_settings, applicant):
+    from django.utils import translation
+
+    from portal.audit import entry_message
+
+    payload = paid_event(applicant)
+    p.post(client, payload)
+    p.post(client, payload)  # a second delivery adds nothing
+    p.post(client, paid_event(applicant, created=p.ts(START, 13)))  # the same fact again: nothing new
+
+    [entry] = history(applicant).filter(action="members.payment.online")
+    payment = Payment.objects.get()
+    assert entry.data["payment"] == payment.pk and entry.data["status"] == "paid"
+    assert entry.data["source"] == "stripe" and entry.user is None
+    with translation.override("en"):
+        english = entry_message(entry)
+    with translation.override("nl"):
+        dutch = entry_message(entry)
+    assert english == "Online payment: paid, €302.50"
+    assert dutch == "Online betaling: betaald, € 302,50"
+
+
 def test_paid_until_is_the_period_end_as_a_day_in_amsterdam(client, webhook_settings, applicant):
     # 00:30 on 1 March in Amsterdam is still 28 February in UTC.
     obj = p.invoice("in_1", customer="cus_anna", subscription_id="sub_anna",
