@@ -1,18 +1,19 @@
-"""The applicant's and holder's pages (inside the language prefix: /certificering/ and /en/certificering/)."""
+"""The applicant's and holder's pages (inside the language prefix: /certificering/ and /en/certification/)."""
 
 from django.urls import path
+from django.utils.translation import pgettext_lazy
 
 from members import views_certification as views
 
 urlpatterns = [
-    path("certificering/", views.overview, name="certification"),
-    path("certificering/aanvraag/<int:pk>/", views.application, name="certification_application"),
-    path("certificering/aanvraag/<int:pk>/opdracht/", views.assignment_add, name="certification_assignment_add"),
-    path("certificering/aanvraag/<int:pk>/opdracht/<int:assignment_pk>/verwijderen/", views.assignment_remove,
+    path(pgettext_lazy("URL", "certification/"), views.overview, name="certification"),
+    path(pgettext_lazy("URL", "certification/application/<int:pk>/"), views.application, name="certification_application"),
+    path(pgettext_lazy("URL", "certification/application/<int:pk>/assignment/"), views.assignment_add, name="certification_assignment_add"),
+    path(pgettext_lazy("URL", "certification/application/<int:pk>/assignment/<int:assignment_pk>/remove/"), views.assignment_remove,
          name="certification_assignment_remove"),
-    path("certificering/aanvraag/<int:pk>/bewijs/", views.evidence_upload, name="certification_evidence_upload"),
-    path("certificering/aanvraag/<int:pk>/indienen/", views.submit, name="certification_submit"),
-    path("certificering/certificaat/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
-    path("certificering/bewijs/<int:pk>/", views.evidence_download, name="certification_evidence"),
-    path("certificering/bewijs/<int:pk>/verwijderen/", views.evidence_remove, name="certification_evidence_remove"),
+    path(pgettext_lazy("URL", "certification/application/<int:pk>/evidence/"), views.evidence_upload, name="certification_evidence_upload"),
+    path(pgettext_lazy("URL", "certification/application/<int:pk>/submit/"), views.submit, name="certification_submit"),
+    path(pgettext_lazy("URL", "certification/certificate/<int:pk>/pdf/"), views.certificate_pdf, name="certificate_pdf"),
+    path(pgettext_lazy("URL", "certification/evidence/<int:pk>/"), views.evidence_download, name="certification_evidence"),
+    path(pgettext_lazy("URL", "certification/evidence/<int:pk>/remove/"), views.evidence_remove, name="certification_evidence_remove"),
 ]

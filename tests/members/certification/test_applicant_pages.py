@@ -143,3 +143,14 @@ def test_holder_page_offers_the_filled_in_linkedin_link(client):
     assert query["expirationYear"] == [str(certificate.valid_until.year)]
     assert query["startTask"] == ["CERTIFICATION_NAME"]
     assert "linkedin.com/profile/add" in response.content.decode()
+
+
+def test_certification_pages_have_an_english_path_and_dutch_keeps_its_own(applicant_client):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = reverse("members:certification")
+    assert (english, reverse("members:certification")) == ("/en/certification/", "/certificering/")
+    response = applicant_client.get(english)
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "en"
