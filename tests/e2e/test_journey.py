@@ -45,8 +45,15 @@ def test_visitor_signs_up_confirms_by_email_logs_in_and_out(page, mailoutbox, sc
     page.goto(link)
     screenshot("confirm-address")
     submit_button(page.locator('main form[method="post"]')).click()
+    # Confirming in the browser that signed up signs in at once.
+    signed_in = page.locator('header form[action*="/accounts/logout/"]')
+    expect(signed_in).to_be_visible()
+    screenshot("confirmed-signed-in")
+    submit_button(signed_in).click()
+    login_link = page.locator('header a[href*="/accounts/login/"]')
+    expect(login_link).to_be_visible()
+    page.goto(login_link.get_attribute("href"))
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    screenshot("confirmed-login")
 
     login = page.locator("form").filter(has=page.locator('input[name="password"]'))
     login.locator('input[name="login"]').fill(EMAIL)
