@@ -28,6 +28,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from portal.viewsets import ServiceRecordViewSet
+
 from knowledge import pe_services
 from knowledge.pe_models import PECategory, PEEntry, PERequirement
 from portal.audit import LogFormatter, entries_for, entry_message
@@ -185,7 +187,7 @@ class RejectView(EntryActionView):
         pe_services.pe_entry_reject(entry=self.object, actor=self.request.user, reason=form.cleaned_data["reason"])
 
 
-class PEEntryViewSet(ModelViewSet):
+class PEEntryViewSet(ServiceRecordViewSet):
     """The review queue: pending entries first, with filters and the approve/reject actions."""
 
     model = PEEntry
@@ -210,18 +212,8 @@ class PEEntryViewSet(ModelViewSet):
     search_backend_name = None
     ordering = ["status", "date"]
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
-            view_kwargs[name] = None
-        view_kwargs["inspect_url_name"] = self.get_url_name("inspect")
-        return view_kwargs
-
-    def get_urlpatterns(self):
+    def get_action_urlpatterns(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("approve/<int:pk>/", self.construct_view(ApproveView), name="approve"),
             path("reject/<int:pk>/", self.construct_view(RejectView), name="reject"),
         ]

@@ -128,6 +128,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.ui.tables import Column  # noqa: E402
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup  # noqa: E402
 
+from portal.viewsets import ServiceRecordViewSet  # noqa: E402
+
 from members import admin_views_certification as views  # noqa: E402
 from members.models import (  # noqa: E402
     Certificate,
@@ -193,7 +195,7 @@ class CriterionViewSet(ModelViewSet):
               FieldPanel("text_nl"), FieldPanel("text_en")]
 
 
-class ApplicationViewSet(ModelViewSet):
+class ApplicationViewSet(ServiceRecordViewSet):
     """Applications queued by state (filter), each with its detail, history and actions."""
 
     model = CertificationApplication
@@ -216,18 +218,8 @@ class ApplicationViewSet(ModelViewSet):
     search_backend_name = None
     ordering = "-submitted_at"
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
-            view_kwargs[name] = None
-        view_kwargs["inspect_url_name"] = self.get_url_name("inspect")
-        return view_kwargs
-
-    def get_urlpatterns(self):
+    def get_action_urlpatterns(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("fee-paid/<int:pk>/", self.construct_view(views.FeePaidView), name="fee_paid"),
             path("assign/<int:pk>/", self.construct_view(views.AssignView), name="assign"),
             path("declare/<int:pk>/", self.construct_view(views.DeclareView), name="declare"),
@@ -238,7 +230,7 @@ class ApplicationViewSet(ModelViewSet):
         ]
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(ServiceRecordViewSet):
     """The certificate register with filters; suspend, reinstate and withdraw (POST forms)."""
 
     model = Certificate
@@ -257,18 +249,8 @@ class CertificateViewSet(ModelViewSet):
     search_backend_name = None
     ordering = "-issued_on"
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
-            view_kwargs[name] = None
-        view_kwargs["inspect_url_name"] = self.get_url_name("inspect")
-        return view_kwargs
-
-    def get_urlpatterns(self):
+    def get_action_urlpatterns(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("suspend/<int:pk>/", self.construct_view(views.SuspendView), name="suspend"),
             path("reinstate/<int:pk>/", self.construct_view(views.ReinstateView), name="reinstate"),
             path("withdraw/<int:pk>/", self.construct_view(views.WithdrawView), name="withdraw"),

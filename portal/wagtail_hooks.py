@@ -5,18 +5,17 @@ The association details are a site setting (registered with @register_setting in
 portal/models.py) and appear under Settings.
 """
 
-from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.audit import LogFormatter
 from portal.cache import page_cache_allow
 from portal.models import NavigationMenu, OutboundEmail
+from portal.viewsets import ServiceRecordViewSet
 
 
 class NavigationMenuViewSet(SnippetViewSet):
@@ -46,7 +45,7 @@ def page_cache_mark(page, request, serve_args, serve_kwargs):
 # --- the outbox ---------------------------------------------------------------------------
 
 
-class OutboxViewSet(ModelViewSet):
+class OutboxViewSet(ServiceRecordViewSet):
     """Reports › Outbox: every e-mail the portal sent or tried to send, read-only.
 
     Failed messages (the mail server refused, or no task sent them: see
@@ -75,20 +74,6 @@ class OutboxViewSet(ModelViewSet):
         "created_at", "queued_at", "sent_at", "last_error", "body_text",
     ]  # fmt: skip
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        # Read-only: mail is queued by the services and sent by tasks, never edited here.
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
-            view_kwargs[name] = None
-        view_kwargs["inspect_url_name"] = self.get_url_name("inspect")
-        return view_kwargs
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
     @property
     def url_finder_class(self):
