@@ -211,3 +211,58 @@ def certificates_at_status_places(*, places: list[tuple[str, int, int]]) -> list
             if getattr(certificate, f"{purpose}_list_id") == list_id and getattr(certificate, f"{purpose}_index") == index:
                 found.append((purpose, certificate))
     return found
+
+
+# --- Objections and complaints ----------------------------------------------------------------
+
+
+def objections_visible_to(*, user) -> QuerySet:
+    """The objections staff see in the admin: the secretariat and deciders all of them, nobody else any."""
+    from members.models import Objection
+
+    queryset = Objection.objects.select_related("application__applicant", "application__level", "handler")
+    if user.is_superuser or user.has_perm("members.view_objection"):
+        return queryset
+    return queryset.none()
+
+
+def complaints_visible_to(*, user) -> QuerySet:
+    """The complaints staff see in the admin: the secretariat and deciders all of them, nobody else any."""
+    from members.models import Complaint
+
+    queryset = Complaint.objects.select_related("certificate", "handler")
+    if user.is_superuser or user.has_perm("members.view_complaint"):
+        return queryset
+    return queryset.none()
+
+
+def objection_for_applicant(*, application: CertificationApplication):
+    """The objection to the decision on `application`, with its files, or None."""
+    from members.models import Objection
+
+    return Objection.objects.filter(application=application).prefetch_related("evidence").first()
+
+
+def overdue_objections_and_complaints(*, today: date | None = None) -> dict[str, int]:
+    """Counts for a staff dashboard: open and overdue objections and complaints.
+
+    Returns ``{"objections_open", "objections_overdue", "complaints_open",
+    "complaints_overdue"}``. "Open" is not yet decided (awaiting a handler or
+    being handled); "overdue" is open past its `due_on` (the end of the scheme's
+    reconsideration period). Two queries, whatever the number of cases.
+    """
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from members.models import Complaint, Objection
+    from members.models.certification_cases import OPEN_CASE_STATUSES
+
+    today = today or timezone.localdate()
+    counts = {}
+    for prefix, model in (("objections", Objection), ("complaints", Complaint)):
+        row = model.objects.filter(status__in=OPEN_CASE_STATUSES).aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+        )
+        counts[f"{prefix}_open"] = row["open"]
+        counts[f"{prefix}_overdue"] = row["overdue"]
+    return counts

@@ -17,10 +17,15 @@ CERTIFICATE_NOTICES = {"suspended", "reinstated", "withdrawn", "expired", "renew
 
 
 def certificates_daily() -> dict[str, int]:
-    """Certificates whose validity ended expire."""
+    """Certificates whose validity ended expire; holders whose validity ends in six, three or
+    one month(s) get their recertification reminder (each once)."""
     from members.services.certification import certificates_daily_run
+    from members.services.certification_cases import certificate_reminders_run
 
-    return certificates_daily_run(today=timezone.localdate())
+    today = timezone.localdate()
+    counts = certificates_daily_run(today=today)
+    counts["reminded"] = certificate_reminders_run(today=today)
+    return counts
 
 
 def certification_notice_send(kind: str, pk: int, entry_pk: int) -> str:
@@ -84,3 +89,68 @@ def schedules_ensure() -> bool:
         },
     )
     return created
+
+
+# Notices about objections, complaints and recertification reminders: who is told, per kind.
+CASE_NOTICES = {"objection_filed", "objection_decided", "complaint_received", "complaint_decided",
+                "recertification_reminder"}
+
+
+def case_notice_send(kind: str, pk: int, entry_pk: int) -> str:
+    """Queue the e-mails that tell the parties of an objection or complaint, or remind a holder.
+
+    Objection: the applicant. Complaint: the complainant on receipt; the complainant
+    and the holder (when a certificate was named) on the outcome. Once per audit
+    entry and recipient (the outbox key), so running it twice sends nothing twice.
+    """
+    from wagtail.models import Site
+
+    from members.models import CertificateReminder, Complaint, Objection
+    from portal.mail import email_render_and_queue
+    from portal.models import AssociationSettings
+
+    if kind not in CASE_NOTICES:
+        raise ValueError(f"Unknown case notice {kind!r}")
+    site = Site.objects.filter(is_default_site=True).first()
+    association = AssociationSettings.for_site(site) if site else None
+    # (e-mail address, language, role, greeting name)
+    recipients = []
+    context = {"kind": kind, "association": association}
+    if kind.startswith("objection"):
+        subject = Objection.objects.select_related("application__applicant", "application__level").filter(pk=pk).first()
+        if subject:
+            applicant = subject.application.applicant
+            context.update(objection=subject, application=subject.application)
+            recipients.append((applicant.email, applicant.language, "applicant", applicant.get_short_name()))
+            context["page_url_name"] = ("members:certification_application", [subject.application_id])
+    elif kind.startswith("complaint"):
+        subject = Complaint.objects.select_related("certificate__holder").filter(pk=pk).first()
+        if subject:
+            context.update(complaint=subject)
+            recipients.append((subject.complainant_email, subject.language, "complainant", subject.complainant_name))
+            if kind == "complaint_decided" and subject.certificate_id:
+                holder = subject.certificate.holder
+                recipients.append((holder.email, holder.language, "holder", holder.get_short_name()))
+    else:
+        subject = CertificateReminder.objects.select_related("certificate__holder", "certificate__level").filter(pk=pk).first()
+        if subject:
+            holder = subject.certificate.holder
+            context.update(reminder=subject, certificate=subject.certificate)
+            recipients.append((holder.email, holder.language, "holder", holder.get_short_name()))
+            context["page_url_name"] = ("members:certification", [])
+    if subject is None:
+        return "missing"
+    for email, language, role, name in recipients:
+        language = language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            url_name, args = context.get("page_url_name") or ("members:certification", [])
+            page_url = f"{settings.BASE_URL}{reverse(url_name, args=args)}" if role != "complainant" else ""
+            email_render_and_queue(
+                to=[email],
+                template="members/email/case_notice",
+                context={**context, "role": role, "name": name, "page_url": page_url},
+                language=language,
+                kind=f"members.certification.{kind}",
+                key=f"case-notice:{entry_pk}:{role}",
+            )
+    return "queued"

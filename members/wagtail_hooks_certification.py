@@ -112,7 +112,47 @@ LOG_ACTIONS = {
         lambda d: _("Renewed: valid from %(start)s until %(end)s")
         % {"start": d.get("valid_from", ""), "end": d.get("valid_until", "")},
     ),
+    "members.certificate.reminder_sent": _formatter(
+        _("Recertification reminder sent"),
+        lambda d: _("Recertification reminder sent (%(occasion)s)") % {"occasion": _occasion(d)},
+    ),
+    # Objections (logged on the application) and complaints (on the certificate, or the complaint).
+    "members.objection.filed": _formatter(
+        _("Objection filed"),
+        lambda d: _("Objection filed; to be reconsidered by %(due)s") % {"due": d.get("due_on", "")},
+    ),
+    "members.objection.assigned": _formatter(
+        _("Objection assigned"), lambda d: _("Objection assigned to %(name)s") % {"name": d.get("handler", "")}
+    ),
+    "members.objection.decided": _formatter(
+        _("Objection decided"), lambda d: _("Objection decided: %(outcome)s") % {"outcome": _case_outcome(d, "objection")}
+    ),
+    "members.complaint.filed": _formatter(
+        _("Complaint received"),
+        lambda d: _("Complaint received; to be handled by %(due)s") % {"due": d.get("due_on", "")},
+    ),
+    "members.complaint.assigned": _formatter(
+        _("Complaint assigned"), lambda d: _("Complaint assigned to %(name)s") % {"name": d.get("handler", "")}
+    ),
+    "members.complaint.decided": _formatter(
+        _("Complaint decided"), lambda d: _("Complaint decided: %(outcome)s") % {"outcome": _case_outcome(d, "complaint")}
+    ),
 }
+
+
+def _occasion(data):
+    from members.models import CertificateReminder
+
+    value = data.get("occasion")
+    return CertificateReminder.Occasion(value).label if value in CertificateReminder.Occasion.values else ""
+
+
+def _case_outcome(data, kind):
+    from members.models import Complaint, Objection
+
+    choices = Objection.Outcome if kind == "objection" else Complaint.Outcome
+    value = data.get("outcome")
+    return choices(value).label if value in choices.values else ""
 
 
 @hooks.register("register_log_actions")

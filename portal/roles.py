@@ -63,6 +63,12 @@ CERTIFICATION_PAPERWORK = (
     "members.view_certificationapplication",
     "members.manage_certificationapplication",
 )
+# Objections and complaints (members/models/certification_cases.py): the secretariat and the
+# deciders see them and assign a handler; only deciders handle one (decide_certificationapplication).
+CERTIFICATION_CASES_READING = (
+    "members.view_objection",
+    "members.view_complaint",
+)
 CERTIFICATION_SCHEME_EDITING = (
     "members.add_certificationscheme",
     "members.change_certificationscheme",
@@ -136,6 +142,7 @@ ROLES: tuple[Role, ...] = (
             "members.add_payment",
             "members.view_memberprofile",
             *CERTIFICATION_PAPERWORK,
+            *CERTIFICATION_CASES_READING,
             *PE_REVIEW,
             # Events: attendee lists, the waiting list and checking in (granted in events 0002).
             "events.view_registration",
@@ -157,6 +164,7 @@ ROLES: tuple[Role, ...] = (
             "members.decide_certificationapplication",
             "members.view_certificate",
             "members.change_certificate",
+            *CERTIFICATION_CASES_READING,
             *CERTIFICATION_SCHEME_EDITING,
         ),
     ),

@@ -28,3 +28,10 @@ from members.models.certification import (  # noqa: F401
     NormVersion,
     PortfolioAssignment,
 )
+from members.models.certification_cases import (  # noqa: F401
+    CaseStatus,
+    CertificateReminder,
+    Complaint,
+    Objection,
+    ObjectionEvidence,
+)

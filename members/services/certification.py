@@ -486,7 +486,7 @@ def application_decide(*, application: CertificationApplication, decider, outcom
     entry = log_action(application, "members.certification_application.decided", actor=decider, source=Source.BODY,
                        data={"outcome": outcome, "recommendation": assessment.recommendation})
     if outcome == Decision.Outcome.GRANTED:
-        _certificate_issue(application=application, decider=decider, today=today)
+        certificate_issue(application=application, decider=decider, today=today)
     _notify("decided", application.pk, entry.pk)
     return decision
 
@@ -533,7 +533,12 @@ def certificate_status_place_take(purpose: str) -> tuple[CertificateStatusList, 
     return status_list, random_free_index(used=())
 
 
-def _certificate_issue(*, application: CertificationApplication, decider, today: date) -> Certificate:
+def certificate_issue(*, application: CertificationApplication, decider, today: date) -> Certificate:
+    """Issue the certificate of a granted application (inside the caller's transaction).
+
+    Called by `application_decide` on a grant, and by the reconsideration of an
+    objection that overturns a refusal (`services/certification_cases.py`).
+    """
     valid_until = validity_end(start=today, years=application.scheme.validity_years)
     suspension_list, suspension_index = certificate_status_place_take(CertificateStatusList.Purpose.SUSPENSION)
     revocation_list, revocation_index = certificate_status_place_take(CertificateStatusList.Purpose.REVOCATION)
