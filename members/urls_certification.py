@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.translation import pgettext_lazy
 
 from members import views_certification as views
+from members import views_certification_cases as case_views
 
 urlpatterns = [
     path(pgettext_lazy("URL", "certification/"), views.overview, name="certification"),
@@ -16,4 +17,10 @@ urlpatterns = [
     path(pgettext_lazy("URL", "certification/certificate/<int:pk>/pdf/"), views.certificate_pdf, name="certificate_pdf"),
     path(pgettext_lazy("URL", "certification/evidence/<int:pk>/"), views.evidence_download, name="certification_evidence"),
     path(pgettext_lazy("URL", "certification/evidence/<int:pk>/remove/"), views.evidence_remove, name="certification_evidence_remove"),
+    # Objections to a decision, and complaints about a certified manager (anyone: /klacht/, /en/complaint/).
+    path(pgettext_lazy("URL", "certification/application/<int:pk>/objection/"), case_views.objection_file,
+         name="certification_objection"),
+    path(pgettext_lazy("URL", "certification/objection-file/<int:pk>/"), case_views.objection_evidence_download,
+         name="certification_objection_evidence"),
+    path(pgettext_lazy("URL", "complaint/"), case_views.complaint, name="complaint"),
 ]

@@ -77,6 +77,7 @@ def _application_context(request, application, **forms):
         "evidence": list(application.evidence.all()),
         "association": AssociationSettings.for_request(request),
     }
+    context.update(_objection_context(request, application, forms.get("objection_form")))
     if application.status == CertificationApplication.Status.DRAFT:
         context.update({
             "form": forms.get("form") or ApplicationForm(instance=application),
@@ -88,9 +89,34 @@ def _application_context(request, application, **forms):
     return context
 
 
-def _render_application(request, application, status=200, **forms):
+def _objection_context(request, application, objection_form=None) -> dict:
+    """The objection to the decision (if any), or the form to file one while that is possible."""
+    from members.services.certification_cases import objection_deadline, objection_refusal_reason
+
+    if application.status not in (CertificationApplication.Status.REFUSED, CertificationApplication.Status.GRANTED):
+        return {}
+    objection = selectors.objection_for_applicant(application=application)
+    context = {"objection": objection, "objection_evidence": list(objection.evidence.all()) if objection else []}
+    decision = getattr(application, "decision", None)
+    if objection is None and decision is not None and decision.outcome == decision.Outcome.REFUSED:
+        refusal = objection_refusal_reason(application=application, user=request.user)
+        context["objection_deadline"] = objection_deadline(decision=decision)
+        if refusal is None:
+            from members.forms_certification_cases import ObjectionForm
+
+            context["objection_form"] = objection_form or ObjectionForm()
+        else:
+            context["objection_closed"] = refusal
+    return context
+
+
+def render_application(request, application, status=200, **forms):
+    """The application page, with forms that failed to validate passed in by name."""
     return render(request, "members/certification/application.html",
                   _application_context(request, application, **forms), status=status)
+
+
+_render_application = render_application
 
 
 @login_required

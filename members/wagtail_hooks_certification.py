@@ -297,12 +297,79 @@ class CertificateViewSet(ServiceRecordViewSet):
         ]
 
 
+from members import admin_views_certification_cases as case_views  # noqa: E402
+from members.models import Complaint, Objection  # noqa: E402
+
+
+class ObjectionViewSet(ServiceRecordViewSet):
+    """Objections with their clock; filter the overdue ones; assign a handler and decide."""
+
+    model = Objection
+    name = case_views.OBJECTIONS
+    url_prefix = "certification/objections"
+    icon = "warning"
+    menu_label = _("Objections")
+    add_to_reference_index = False
+    inspect_view_enabled = True
+    index_view_class = case_views.ObjectionIndexView
+    inspect_view_class = case_views.ObjectionInspectView
+    filterset_class = case_views.ObjectionFilterSet
+    list_display = [
+        Column("application", label=_("Application"), accessor="application"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("handler", label=_("Handler")),
+        Column("due_on", label=_("To be handled by")),
+        case_views.ClockColumn("clock", label=_("Clock")),
+    ]
+    search_fields = ["application__applicant__first_name", "application__applicant__last_name"]
+    search_backend_name = None
+    ordering = "due_on"
+
+    def get_action_urlpatterns(self):
+        return [
+            path("assign/<int:pk>/", self.construct_view(case_views.ObjectionAssignView), name="assign"),
+            path("decide/<int:pk>/", self.construct_view(case_views.ObjectionDecideView), name="decide"),
+        ]
+
+
+class ComplaintViewSet(ServiceRecordViewSet):
+    """Complaints about certified managers with their clock; assign a handler and decide."""
+
+    model = Complaint
+    name = case_views.COMPLAINTS
+    url_prefix = "certification/complaints"
+    icon = "mail"
+    menu_label = _("Complaints")
+    add_to_reference_index = False
+    inspect_view_enabled = True
+    index_view_class = case_views.ComplaintIndexView
+    inspect_view_class = case_views.ComplaintInspectView
+    filterset_class = case_views.ComplaintFilterSet
+    list_display = [
+        Column("pk", label=_("Complaint"), accessor="__str__"),
+        Column("certificate_number", label=_("Certificate number")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("handler", label=_("Handler")),
+        Column("due_on", label=_("To be handled by")),
+        case_views.ClockColumn("clock", label=_("Clock")),
+    ]
+    search_fields = ["certificate_number", "manager_name", "complainant_email"]
+    search_backend_name = None
+    ordering = "due_on"
+
+    def get_action_urlpatterns(self):
+        return [
+            path("assign/<int:pk>/", self.construct_view(case_views.ComplaintAssignView), name="assign"),
+            path("decide/<int:pk>/", self.construct_view(case_views.ComplaintDecideView), name="decide"),
+        ]
+
+
 class CertificationViewSetGroup(ModelViewSetGroup):
     menu_label = _("Certification")
     menu_name = "certification"
     menu_icon = "success"
     menu_order = 260
-    items = (ApplicationViewSet, CertificateViewSet, SchemeViewSet, NormVersionViewSet, CriterionViewSet)
+    items = (ApplicationViewSet, CertificateViewSet, ObjectionViewSet, ComplaintViewSet, SchemeViewSet, NormVersionViewSet, CriterionViewSet)
 
 
 @hooks.register("register_admin_viewset")
