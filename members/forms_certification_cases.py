@@ -63,3 +63,12 @@ class ComplaintForm(forms.Form):
         if not (data.get("certificate_number") or "").strip() and not (data.get("manager_name") or "").strip():
             raise forms.ValidationError(_("Give the certificate number or the name of the manager the complaint is about."))
         return data
+
+
+class RecertifyForm(forms.Form):
+    prefix = "recertify"
+    declaration = forms.BooleanField(
+        label=_("I declare again that I follow the association's code of conduct, and that I kept my practice "
+                "and permanent education up to date in this cycle."),
+        required=True,
+    )

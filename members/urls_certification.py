@@ -23,4 +23,6 @@ urlpatterns = [
     path(pgettext_lazy("URL", "certification/objection-file/<int:pk>/"), case_views.objection_evidence_download,
          name="certification_objection_evidence"),
     path(pgettext_lazy("URL", "complaint/"), case_views.complaint, name="complaint"),
+    path(pgettext_lazy("URL", "certification/certificate/<int:pk>/recertify/"), case_views.recertify,
+         name="certification_recertify"),
 ]

@@ -52,7 +52,15 @@ def overview(request):
     from portal.models import AssociationSettings
 
     organisation = AssociationSettings.for_request(request).name or "Vereniging RQIM"
+    from members.forms_certification_cases import RecertifyForm
+
     for certificate in certificates:
+        certificate.recertification_open = open_application is None and services.recertification_window_open(
+            certificate=certificate
+        )
+        if certificate.recertification_open:
+            certificate.recertification_pe_met = services.recertification_pe_met(certificate=certificate)
+            certificate.recertify_form = RecertifyForm()
         certificate.verify_url = f"{settings.BASE_URL}{reverse('verify_certificate', args=[certificate.number])}"
         if certificate.status == certificate.Status.ACTIVE:
             certificate.linkedin_url = selectors.linkedin_add_url(

@@ -103,3 +103,27 @@ def complaint(request):
     scheme = selectors.scheme_default()
     weeks = scheme.reconsideration_period_weeks if scheme else services.DEFAULT_HANDLING_WEEKS
     return render(request, "members/certification/complaint.html", {"form": form, "weeks": weeks}, status=status)
+
+
+@login_required
+@require_POST
+def recertify(request, pk: int):
+    """The holder applies for recertification of their certificate."""
+    from members.forms_certification_cases import RecertifyForm
+    from members.services import certification as certification_services
+
+    certificate = selectors.certificates_for_holder(user=request.user).filter(pk=pk).first()
+    if certificate is None:
+        raise Http404
+    form = RecertifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Sign the declaration on the code of conduct to apply for recertification."))
+        return redirect("members:certification")
+    try:
+        application = certification_services.recertification_start(certificate=certificate, actor=request.user,
+                                                                    declaration_signed=form.cleaned_data["declaration"])
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("members:certification")
+    messages.success(request, _("Your application for recertification is submitted."))
+    return redirect("members:certification_application", pk=application.pk)

@@ -64,6 +64,11 @@ LOG_ACTIONS = {
         _("Application submitted"),
         lambda d: _("Application submitted; assessed against norms %(version)s") % {"version": d.get("norm_version", "")},
     ),
+    "members.certification_application.recertification_started": _formatter(
+        _("Recertification applied for"),
+        lambda d: _("Recertification of %(number)s applied for; assessed against norms %(version)s")
+        % {"number": d.get("number", ""), "version": d.get("norm_version", "")},
+    ),
     "members.certification_application.fee_paid": _formatter(
         _("Application fee received"),
         lambda d: _("Application fee of € %(amount)s received") % {"amount": d.get("amount", "")},

@@ -259,6 +259,10 @@ class CertificationApplication(models.Model):
         GRANTED = "granted", _("Granted")
         REFUSED = "refused", _("Refused")
 
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("First certification")
+        RECERTIFICATION = "recertification", _("Recertification")
+
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.ASSESSMENT, Status.DECISION)
 
     applicant = models.ForeignKey(
@@ -267,6 +271,13 @@ class CertificationApplication(models.Model):
     scheme = models.ForeignKey(CertificationScheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="applications")
     level = models.ForeignKey(CertificationLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="applications")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # A recertification renews an existing certificate: a renewed declaration, the PE
+    # requirement of the cycle and a lighter assessment (no criterion scores or interview).
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INITIAL)
+    renews = models.ForeignKey(
+        "Certificate", verbose_name=_("certificate to renew"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="recertifications",
+    )
     # Set on submission: the norms in force that day, which the assessment follows.
     norm_version = models.ForeignKey(
         NormVersion, verbose_name=_("norm version"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
@@ -312,6 +323,10 @@ class CertificationApplication(models.Model):
                 condition=Q(status="draft") | Q(submitted_at__isnull=False, norm_version__isnull=False),
                 name="application_submitted_has_norms",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="initial", renews__isnull=True) | Q(kind="recertification", renews__isnull=False),
+                name="application_recertification_names_certificate",
+            ),
         ]
 
     def __str__(self):
@@ -320,6 +335,10 @@ class CertificationApplication(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_recertification(self) -> bool:
+        return self.kind == self.Kind.RECERTIFICATION
 
 
 class PortfolioAssignment(models.Model):

@@ -430,15 +430,18 @@ def assessment_recommend(*, assessment: Assessment, assessor, recommendation: st
         raise DomainError(_("Recommend to grant or to refuse."))
     if not reasons.strip():
         raise DomainError(_("Give the reasons for your recommendation."))
-    needed = set(
-        selectors.criteria_for(norm_version=application.norm_version, eqf_level=application.level.eqf_level)
-        .values_list("pk", flat=True)
-    )
-    scored = set(assessment.scores.values_list("criterion_id", flat=True))
-    if needed - scored:
-        raise DomainError(_("Score every criterion before recommending (%(count)d left).") % {"count": len(needed - scored)})
-    if assessment.interview_on is None:
-        raise DomainError(_("Record the interview before recommending."))
+    if not application.is_recertification:
+        # The full assessment; a recertification has the lighter one (RECERTIFICATION_ASSESSMENT):
+        # a review of the cycle's practice and PE with a reasoned recommendation.
+        needed = set(
+            selectors.criteria_for(norm_version=application.norm_version, eqf_level=application.level.eqf_level)
+            .values_list("pk", flat=True)
+        )
+        scored = set(assessment.scores.values_list("criterion_id", flat=True))
+        if needed - scored:
+            raise DomainError(_("Score every criterion before recommending (%(count)d left).") % {"count": len(needed - scored)})
+        if assessment.interview_on is None:
+            raise DomainError(_("Record the interview before recommending."))
     assessment.status = Assessment.Status.RECOMMENDED
     assessment.recommendation = recommendation
     assessment.recommendation_reasons = reasons.strip()
@@ -486,9 +489,17 @@ def application_decide(*, application: CertificationApplication, decider, outcom
     entry = log_action(application, "members.certification_application.decided", actor=decider, source=Source.BODY,
                        data={"outcome": outcome, "recommendation": assessment.recommendation})
     if outcome == Decision.Outcome.GRANTED:
-        certificate_issue(application=application, decider=decider, today=today)
+        certificate_grant(application=application, decider=decider, today=today)
     _notify("decided", application.pk, entry.pk)
     return decision
+
+
+def certificate_grant(*, application: CertificationApplication, decider, today: date) -> Certificate:
+    """What a grant does: issue a new certificate, or renew the one a recertification names."""
+    if application.is_recertification:
+        return certificate_renew(certificate=application.renews, actor=decider, today=today,
+                                 norm_version=application.norm_version)
+    return certificate_issue(application=application, decider=decider, today=today)
 
 
 def _next_certificate_number(year: int) -> str:
@@ -669,6 +680,75 @@ def pe_requirement_met(*, user, period_start: date, period_end: date) -> bool | 
     if _pe_requirement_check is None:
         return None
     return bool(_pe_requirement_check(user=user, period_start=period_start, period_end=period_end))
+
+
+def recertification_window_open(*, certificate: Certificate, today: date | None = None) -> bool:
+    """Whether the holder can start a recertification: from six months before the end of validity, or once expired."""
+    today = today or timezone.localdate()
+    if certificate.status == CertStatus.EXPIRED:
+        return True
+    return certificate.status == CertStatus.ACTIVE and today >= add_months(
+        certificate.valid_until, -RECERTIFICATION_WINDOW_MONTHS
+    )
+
+
+def recertification_pe_met(*, certificate: Certificate) -> bool | None:
+    """Whether the holder met the PE requirement of the certificate's current cycle (None: nobody can tell)."""
+    period = certificate.periods.order_by("-valid_from").first()
+    return pe_requirement_met(user=certificate.holder, period_start=period.valid_from if period else certificate.valid_from,
+                              period_end=certificate.valid_until)
+
+
+@transaction.atomic
+def recertification_start(*, certificate: Certificate, actor, declaration_signed: bool,
+                          today: date | None = None) -> CertificationApplication:
+    """The holder applies for recertification: a renewed declaration, the PE requirement met.
+
+    The application is submitted at once (the portfolio is not asked again) with the
+    renewal fee due; it then goes through assignment, the lighter assessment and a
+    decision like a first application, and a grant renews the certificate.
+    """
+    today = today or timezone.localdate()
+    certificate = _lock_certificate(certificate)
+    if certificate.holder_id != getattr(actor, "pk", None):
+        raise DomainError(_("Only the holder can apply for recertification."))
+    if certificate.status not in (CertStatus.ACTIVE, CertStatus.EXPIRED):
+        raise DomainError(_("Only an active or expired certificate can be renewed."))
+    if not recertification_window_open(certificate=certificate, today=today):
+        raise DomainError(_("Recertification opens six months before the validity ends."))
+    if not declaration_signed:
+        raise DomainError(_("Sign the declaration on the code of conduct to apply for recertification."))
+    if not user_is_active_member(user=actor):
+        raise DomainError(_("Only members with an active membership can apply for certification."))
+    if CertificationApplication.objects.filter(
+        applicant=actor, scheme=certificate.scheme, status__in=CertificationApplication.OPEN_STATUSES
+    ).exists():
+        raise DomainError(_("You already have an open application for this scheme."))
+    if recertification_pe_met(certificate=certificate) is False:
+        raise DomainError(_("The permanent-education requirement of this cycle has not been met yet."))
+    norm_version = selectors.norm_version_in_force(scheme=certificate.scheme, on=today)
+    if norm_version is None:
+        raise DomainError(_("No norms are in force."))
+    now = timezone.now()
+    application = CertificationApplication(
+        applicant=actor, scheme=certificate.scheme, level=certificate.level,
+        kind=CertificationApplication.Kind.RECERTIFICATION, renews=certificate,
+        status=AppStatus.SUBMITTED, submitted_at=now, norm_version=norm_version,
+        declaration_version=CODE_OF_CONDUCT_VERSION, declaration_signed_at=now,
+        fee_amount=certificate.scheme.renewal_fee,
+    )
+    application.full_clean(validate_constraints=False)
+    application.save()
+    application.fee_reference = application_fee_reference(application=application)
+    if not application.fee_amount:
+        application.fee_paid_at = now
+    application.save(update_fields=["fee_reference", "fee_paid_at"])
+    entry = log_action(application, "members.certification_application.recertification_started", actor=actor,
+                       source=Source.MEMBER, data={"number": certificate.number, "norm_version": norm_version.version,
+                                                   "fee": application.fee_amount,
+                                                   "declaration_version": CODE_OF_CONDUCT_VERSION})
+    _notify("submitted", application.pk, entry.pk)
+    return application
 
 
 @transaction.atomic

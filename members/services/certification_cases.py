@@ -8,8 +8,8 @@ An objection (bezwaar) and a complaint (klacht) run the same course:
   objection period (`objection_period_weeks`, counted from the decision); the body
   reconsiders within its reconsideration period (`reconsideration_period_weeks`,
   counted from the filing: the case's `due_on`). Overturning a refusal grants the
-  application and issues the certificate through `certificate_issue`, with the
-  handler as the decider.
+  application and issues (or, for a recertification, renews) the certificate through
+  `certificate_grant`, with the handler as the decider.
 - Anyone files a complaint about a certified manager; it gets the same clock.
 
 Impartiality (ISO/IEC 17024): the handler of an objection took no part in the
@@ -44,7 +44,7 @@ from members.models import (
 )
 from members.models.certification import certificate_number_parse
 from members.models.certification_cases import CaseStatus
-from members.services.certification import certificate_issue, evidence_check
+from members.services.certification import certificate_grant, evidence_check
 from portal.audit import Source, log_action
 from portal.dates import add_months
 from portal.exceptions import DomainError
@@ -238,7 +238,7 @@ def objection_decide(*, objection: Objection, handler, outcome: str, reasons: st
         application = CertificationApplication.objects.select_related("scheme", "level", "applicant", "norm_version").get(
             pk=application.pk
         )
-        certificate_issue(application=application, decider=handler, today=today)
+        certificate_grant(application=application, decider=handler, today=today)
     case_notice_queue("objection_decided", objection.pk, entry.pk)
     return objection
 
