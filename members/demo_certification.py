@@ -48,7 +48,12 @@ DEMO = [
     ("apply.assessment", "Hanna", "Kuipers", "senior", "assessment"),
     ("apply.decision", "Ivo", "Dekker", "rqim", "decision"),
     ("apply.refused", "Joost", "Maas", "rqim", "refused"),
+    ("apply.reconsidered", "Lotte", "Smits", "rqim", "refused"),
 ]
+
+# The second decider reconsiders objections and handles complaints: never the one who decided.
+HANDLER = ("decider2", "Roos", "Mulder")
+COMPLAINANT = "klant.klacht@example.org"
 
 
 def seed_certification(stdout) -> None:
@@ -68,6 +73,7 @@ def seed_certification(stdout) -> None:
             continue
         level = scheme.levels.get(code=level_code)
         _bring_to(stage, user=user, level=level, assessor=assessor, decider=decider, secretary=secretary)
+    _seed_cases(stdout, decider=decider, secretary=secretary)
     stdout.write(f"  Certification scheme {scheme.code} with {scheme.levels.count()} levels; applications:")
     for application in CertificationApplication.objects.filter(applicant__email__endswith=f"@{DEMO_DOMAIN}").select_related("applicant", "level").order_by("pk"):
         stdout.write(f"    {application.applicant.email:<34} {application.level.name:<12} {application.status}")
@@ -182,3 +188,63 @@ def _bring_to(stage, *, user, level, assessor, decider, secretary):
                                  until=timezone.localdate() + timedelta(days=60))
     elif stage == "withdrawn":
         cert.certificate_withdraw(certificate=certificate, actor=decider, reason="Demo: gedragscode geschonden.")
+
+
+def _seed_cases(stdout, *, decider, secretary) -> None:
+    """An open objection, a reconsidered one, and a complaint being handled; through the services, once."""
+    from django.contrib.auth.models import Group
+
+    from members.models import Certificate, Complaint, Objection
+    from members.services import certification_cases as cases
+    from portal.demo import DEMO_DOMAIN, DEMO_PASSWORD
+    from portal.roles import DECIDERS
+
+    local, first, last = HANDLER
+    handler = _staff(f"{local}@{DEMO_DOMAIN}", first, last, DEMO_PASSWORD)
+    group = Group.objects.filter(name=DECIDERS).first()
+    if group and not handler.groups.filter(pk=group.pk).exists():
+        handler.groups.add(group)
+    if not handler.has_perm("members.decide_certificationapplication"):
+        stdout.write("  Skipped objections and complaints: the Deciders group has no permissions yet.")
+        return
+    User = get_user_model()
+    handler = User.objects.get(pk=handler.pk)  # a fresh permission cache
+    for local, handled in (("apply.refused", False), ("apply.reconsidered", True)):
+        application = CertificationApplication.objects.filter(
+            applicant__email__iexact=f"{local}@{DEMO_DOMAIN}", status=CertificationApplication.Status.REFUSED
+        ).first()
+        if application is None or Objection.objects.filter(application=application).exists():
+            continue
+        objection = cases.objection_file(
+            application=application, actor=application.applicant,
+            reasons="Het interview liet zien dat ik criterium A.2 wel beheers; dat is niet meegewogen.",
+        )
+        if handled:
+            cases.objection_assign(objection=objection, handler=handler, actor=secretary)
+            cases.objection_decide(objection=objection, handler=handler, outcome=Objection.Outcome.UPHELD,
+                                   reasons="Heroverwogen met het interviewverslag: A.2 is onvoldoende aangetoond.")
+    certificate = Certificate.objects.filter(holder__email__iexact=f"cert.anna@{DEMO_DOMAIN}").first()
+    if certificate and not Complaint.objects.filter(complainant_email=COMPLAINANT).exists():
+        complaint = cases.complaint_file(
+            certificate_number=certificate.number, description="De overdracht aan het eind van de opdracht bleef uit.",
+            email=COMPLAINANT, name="Karin Klant",
+        )
+        cases.complaint_assign(complaint=complaint, handler=handler, actor=secretary)
+    stdout.write(f"  Objections and complaints are handled by {handler.email} (a second decider; password as above):")
+    for objection in Objection.objects.select_related("application__applicant").order_by("pk"):
+        stdout.write(f"    objection  {objection.application.applicant.email:<34} {objection.status:<12} "
+                     f"due {objection.due_on}")
+    for complaint in Complaint.objects.order_by("pk"):
+        stdout.write(f"    complaint  {complaint.certificate_number or complaint.manager_name:<34} {complaint.status:<12} "
+                     f"due {complaint.due_on}")
+
+
+def _staff(email, first, last, password):
+    from allauth.account.models import EmailAddress
+
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, first_name=first, last_name=last)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
