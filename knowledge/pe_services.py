@@ -1,4 +1,5 @@
-"""Every change to a PE entry: submit, update, withdraw (the member), approve, reject (staff).
+"""Every change to a PE entry: submit, update, withdraw (the member), approve, reject (staff),
+credit and void (event attendance, through the events app's signals).
 
 Each transition locks the entry, checks its status, saves only what changed and
 writes one audit entry (``knowledge.pe_entry.<verb>``) inside the transaction.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,3 +176,77 @@ def pe_entries_approve(*, entries, actor) -> int:
             continue
         approved += 1
     return approved
+
+
+# --- Credit for event attendance --------------------------------------------------------
+#
+# `events` sends `attendance_recorded` / `attendance_withdrawn` inside the transaction of a
+# check-in or its undo, with the registration row locked (knowledge/pe_receivers.py).
+# A registration has at most one entry (`PEEntry.registration` is unique): a repeated
+# check-in finds it approved and changes nothing; an undo voids it; a check-in after an
+# undo approves the same entry again. The credit exists exactly when the check-in does.
+
+
+def pe_category_for_event(*, kind: str) -> PECategory | None:
+    """The category that takes events of `kind`, else the first category that takes events, else the first."""
+    categories = list(PECategory.objects.all())  # in their order
+    return (
+        next((c for c in categories if kind and c.event_category == kind), None)
+        or next((c for c in categories if c.event_category), None)
+        or next(iter(categories), None)
+    )
+
+
+def _credit_data(entry: PEEntry) -> dict:
+    return {**_data(entry), "points": entry.points, "registration": entry.registration_id}
+
+
+@transaction.atomic
+def pe_attendance_credit(*, registration, user, points: Decimal, kind: str, hours: Decimal, actor=None,
+                         now=None) -> PEEntry | None:
+    """Credit the attendee of a checked-in registration with an approved entry, exactly once.
+
+    Returns the entry, or None when there is nobody to credit (a guest) or the event
+    awards no points.
+    """
+    if user is None or not points or points <= 0:
+        return None
+    now = now or timezone.now()
+    entry = PEEntry.objects.select_for_update().filter(registration=registration).first()
+    if entry is not None:
+        if entry.status == PEEntry.Status.APPROVED:
+            return entry
+        entry.status, entry.reviewed_by, entry.reviewed_at = PEEntry.Status.APPROVED, None, now
+        entry.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        log_action(entry, "knowledge.pe_entry.credited", actor=actor, source=Source.SYSTEM, data=_credit_data(entry))
+        return entry
+    category = pe_category_for_event(kind=kind)
+    if category is None:
+        return None
+    event = registration.event
+    entry = PEEntry(
+        member=user, category=category, title=event.title[:200],
+        date=timezone.localdate(event.start), hours=max(hours or Decimal("0"), Decimal("0.25")), points=points,
+        source=PEEntry.Source.EVENT, registration=registration, status=PEEntry.Status.APPROVED, reviewed_at=now,
+    )
+    entry.full_clean(exclude=["registration"])
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # Another check-in of the same registration credited it a moment ago.
+        return PEEntry.objects.get(registration=registration)
+    log_action(entry, "knowledge.pe_entry.credited", actor=actor, source=Source.SYSTEM, data=_credit_data(entry))
+    return entry
+
+
+@transaction.atomic
+def pe_attendance_void(*, registration, actor=None) -> PEEntry | None:
+    """Void the credit of a registration whose check-in was undone. Safe to repeat."""
+    entry = PEEntry.objects.select_for_update().filter(registration=registration).first()
+    if entry is None or entry.status != PEEntry.Status.APPROVED:
+        return entry
+    entry.status = PEEntry.Status.VOID
+    entry.save(update_fields=["status"])
+    log_action(entry, "knowledge.pe_entry.voided", actor=actor, source=Source.SYSTEM, data=_credit_data(entry))
+    return entry

@@ -65,6 +65,23 @@ LOG_ACTIONS = {
     "knowledge.pe_entry.rejected": _formatter(
         gettext_lazy("PE activity rejected"),
         lambda d: _("PE activity rejected: %(what)s. Reason: %(reason)s") % {"what": _what(d), "reason": d.get("reason", "")}),
+    "knowledge.pe_entry.credited": _formatter(
+        gettext_lazy("PE credited for attendance"),
+        lambda d: _("PE credited for attendance: %(what)s, %(points)s points") % {"what": _what(d), "points": d.get("points", "")}),
+    "knowledge.pe_entry.voided": _formatter(
+        gettext_lazy("PE credit voided"),
+        lambda d: _("PE credit voided (check-in undone): %(what)s") % {"what": _what(d)}),
+    "knowledge.pe_entry.audit_selected": _formatter(
+        gettext_lazy("Selected for evidence audit"),
+        lambda d: _("Selected for the evidence audit of %(year)s: %(what)s") % {"year": d.get("year", ""), "what": _what(d)}),
+    "knowledge.pe_entry.evidence_added": _formatter(
+        gettext_lazy("PE evidence added"), lambda d: _("Evidence added: %(what)s") % {"what": _what(d)}),
+    "knowledge.pe_entry.imported": _formatter(
+        gettext_lazy("PE activity imported"), lambda d: _("PE activity imported: %(what)s") % {"what": _what(d)}),
+    "knowledge.pe_reminder.sent": _formatter(
+        gettext_lazy("PE reminder sent"),
+        lambda d: _("PE reminder sent, %(months)s months before the cycle ends: %(missing)s points missing") % {
+            "months": d.get("months", ""), "missing": d.get("missing", "")}),
 }
 
 
