@@ -12,3 +12,8 @@ class KnowledgeConfig(AppConfig):
         from members.services.certification import pe_requirement_check_register
 
         pe_requirement_check_register(pe_requirement_check)
+
+        # Checking in at an event that awards PE points credits the attendee's ledger.
+        from knowledge import pe_receivers
+
+        pe_receivers.connect()

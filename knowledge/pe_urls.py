@@ -16,4 +16,8 @@ urlpatterns = [
     path(pgettext_lazy("URL", "pe/<int:pk>/edit/"), pe_views.entry_form, name="entry_edit"),
     path(pgettext_lazy("URL", "pe/<int:pk>/withdraw/"), pe_views.entry_withdraw, name="entry_withdraw"),
     path(pgettext_lazy("URL", "pe/<int:pk>/evidence/"), pe_views.evidence, name="evidence"),
+    path(pgettext_lazy("URL", "pe/<int:pk>/evidence/add/"), pe_views.evidence_add, name="evidence_add"),
+    path(pgettext_lazy("URL", "pe/import/"), pe_views.import_csv, name="import"),
+    path("pe/export.csv", pe_views.export_csv, name="export_csv"),
+    path(pgettext_lazy("URL", "pe/overview.pdf"), pe_views.overview_pdf, name="overview_pdf"),
 ]

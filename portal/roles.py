@@ -91,6 +91,9 @@ PE_REVIEW = (
     "knowledge.view_perequirement",
     "knowledge.add_perequirement",
     "knowledge.change_perequirement",
+    "knowledge.view_peauditrun",
+    "knowledge.change_peauditsettings",
+    "knowledge.view_pereminder",
 )
 
 
