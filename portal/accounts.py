@@ -78,8 +78,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return url
 
     def get_login_redirect_url(self, request):
-        # Stay in the language the person was using (an explicit ?next= still wins).
-        return _home_url()
+        # "Mijn omgeving", in the language the person was using (an explicit ?next= still wins).
+        return reverse("member_home")
 
     def get_logout_redirect_url(self, request):
         return _home_url()

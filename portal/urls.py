@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from members.api import api
 from members.webhooks import stripe_webhook
 from portal import views
+from portal.member_home import member_home
 from portal.feeds import NewsAtomFeed, NewsRssFeed
 from portal.sitemaps import PortalSitemap
 
@@ -43,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("news/feed/rss/", NewsRssFeed(), name="news_feed_rss"),
     path("news/feed/atom/", NewsAtomFeed(), name="news_feed_atom"),
+    path(pgettext_lazy("URL", "my-portal/"), member_home, name="member_home"),
     path("", include("members.urls")),
     path("", include("knowledge.pe_urls")),
     path("", include(wagtail_urls)),

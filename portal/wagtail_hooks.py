@@ -105,3 +105,4 @@ def register_outbox_log_actions(actions):
             return gettext("Marked failed: no task sent it, also after being queued again %(requeues)s times.") % {
                 "requeues": log_entry.data.get("requeues"),
             }
+from portal import dashboard_admin  # noqa: E402,F401  (the dashboard panels, CSV files and board report)
