@@ -179,8 +179,20 @@ class ApplicationInspectView(generic.InspectView):
             evidence=list(application.evidence.all()),
             history=[{"entry": entry, "message": entry_message(entry)} for entry in entries_for(application)],
             actions=actions,
+            objection_url=self._objection_url(application, user),
         )
         return context
+
+
+    @staticmethod
+    def _objection_url(application, user) -> str:
+        """The objection to this application's decision, for staff who see objections."""
+        if not user.has_perm("members.view_objection"):
+            return ""
+        from members.models import Objection
+
+        pk = Objection.objects.filter(application=application).values_list("pk", flat=True).first()
+        return reverse("certification_objections:inspect", args=[pk]) if pk else ""
 
 
 class ApplicationActionView(WagtailAdminTemplateMixin, FormView):
