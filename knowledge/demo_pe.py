@@ -61,7 +61,7 @@ BEHIND_PREVIOUS = [
 ON_TRACK_CURRENT = [
     (300, "courses", "Training onderhandelen", "Academie Noord", "12", "approved"),
     (250, "intervision", "Intervisiegroep voorjaar", "Eigen intervisiegroep", "6", "approved"),
-    (200, "sessions", "Kennissessie: interim in de zorg", "RQIM-vereniging", "3", "approved"),
+    (200, "sessions", "Kennissessie: leiderschap in crisistijd", "RQIM-vereniging", "4", "approved"),
     (120, "reflection", "Reflectie op opdracht gemeente", "", "4", "approved"),
     (90, "teaching", "Gastcollege verandermanagement", "Hogeschool Utrecht", "2", "rejected"),
     (20, "sessions", "Webinar nieuwe normen", "RQIM-vereniging", "1.5", "withdrawn"),
@@ -75,7 +75,7 @@ ON_TRACK, BEHIND = "member", "arrears"
 
 # days before today, category, title, provider, hours, what happens
 ENTRIES = [
-    (200, "sessions", "Kennissessie: interim in de zorg", "RQIM-vereniging", "3", "approved"),
+    (200, "sessions", "Kennissessie: leiderschap in crisistijd", "RQIM-vereniging", "4", "approved"),
     (150, "courses", "Training onderhandelen", "Academie Noord", "16", "approved"),
     (120, "intervision", "Intervisiegroep voorjaar", "Eigen intervisiegroep", "6", "approved"),
     (90, "teaching", "Gastcollege verandermanagement", "Hogeschool Utrecht", "2", "rejected"),
