@@ -491,11 +491,16 @@ def _add_for(standings, rows_of, total) -> None:
     _add(rows_of[total["member_id"]], total, requirement.points_per_hour if requirement else Decimal("1"))
 
 
+# In a cycle's first months the pace says little: nobody is behind schedule yet.
+BEHIND_AFTER_MONTHS = 3
+
+
 def pe_members_behind(*, on: date, member_ids=None) -> list[tuple[PEStanding, PEForecast]]:
-    """Members whose pace does not reach the requirement by the end of their cycle, most points missing first."""
+    """Members whose pace does not reach the requirement by the end of their cycle, most points
+    missing first; members in the first `BEHIND_AFTER_MONTHS` months of a cycle are left out."""
     behind = []
     for standing in pe_standings(on=on, member_ids=member_ids).values():
-        if standing.cycle.requirement is None:
+        if standing.cycle.requirement is None or on < add_months(standing.cycle.start, BEHIND_AFTER_MONTHS):
             continue
         forecast = standing.forecast(on)
         if not forecast.will_meet:

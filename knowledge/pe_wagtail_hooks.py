@@ -176,6 +176,7 @@ class PEEntryInspectView(generic.InspectView):
         context.update(
             entry=entry, actions=actions,
             evidence_url=reverse("pe:evidence", args=[entry.pk]) if entry.evidence else "",
+            ledger_url=reverse("pe_members:member", args=[entry.member_id]),
             history=[{"entry": item, "message": entry_message(item)} for item in entries_for(entry)],
         )
         return context

@@ -23,6 +23,7 @@ SEEDERS = [
     "knowledge.demo.seed_norms",
     "knowledge.demo_pe.seed_pe",
     "events.demo.seed_events",
+    "knowledge.demo_pe.seed_pe_attendance",
     "members.demo_register.seed_register",
 ]
 
