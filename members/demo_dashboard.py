@@ -67,7 +67,7 @@ def seed_membership_history(stdout) -> None:
             continue
         # Spread over the last 24 months, a few more joins in spring and autumn.
         months_back = 23 - (index * 24) // HISTORY_MEMBERS
-        joined = add_months(today.replace(day=1), -months_back) + timedelta(days=(index * 5) % 27)
+        joined = min(add_months(today.replace(day=1), -months_back) + timedelta(days=(index * 5) % 27), today)
         _bring_to(user=user, plan=plans[index % len(plans)], secretariat=secretariat, joined=joined,
                   fate=_fate(index), today=today)
         created += 1
