@@ -23,7 +23,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -82,13 +82,12 @@ class Period:
     @property
     def starts_at(self):
         """The first moment of the period in Amsterdam, as an aware datetime."""
-        return timezone.make_aware(timezone.datetime.combine(self.start, timezone.datetime.min.time()), AMSTERDAM)
+        return datetime.combine(self.start, time.min, tzinfo=AMSTERDAM)
 
     @property
     def ends_before(self):
         """The first moment after the period in Amsterdam, as an aware datetime."""
-        day_after = self.end + timedelta(days=1)
-        return timezone.make_aware(timezone.datetime.combine(day_after, timezone.datetime.min.time()), AMSTERDAM)
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=AMSTERDAM)
 
     def label(self) -> str:
         return f"{date_format(self.start, 'j F Y')} – {date_format(self.end, 'j F Y')}"
