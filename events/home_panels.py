@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from events.models import EventIndexPage, EventPage, Registration, WaitlistEntry
+from portal.home_page import HOME_PAGE_CONTEXT_HOOK
 from portal.member_home import MEMBER_HOME_PANELS_HOOK, MemberPanel, Task
 
 UPCOMING_LIMIT = 5
@@ -77,12 +78,13 @@ def events_panel(request) -> MemberPanel:
 # --- The public home page ------------------------------------------------------------
 
 
-def events_next(*, language: str, limit: int = 3) -> list[EventPage]:
+def events_next(*, language: str, limit: int = 3, request=None) -> list[EventPage]:
     """The next published, public events in `language` (falling back to Dutch), one query."""
+    from portal.cache import public_pages
+
     now = timezone.now()
     events = (
-        EventPage.objects.live()
-        .public()
+        public_pages(EventPage.objects.live(), request)
         .filter(end__gte=now, is_cancelled=False)
         .defer_streamfields()
         .select_related("locale")
@@ -92,3 +94,11 @@ def events_next(*, language: str, limit: int = 3) -> list[EventPage]:
     if not found and language != settings.LANGUAGE_CODE:
         found = list(events.filter(locale__language_code=settings.LANGUAGE_CODE)[:limit])
     return found
+
+
+@hooks.register(HOME_PAGE_CONTEXT_HOOK)
+def events_on_home(request, language: str) -> dict:
+    from portal.cache import public_pages
+
+    index = public_pages(EventIndexPage.objects.live(), request).filter(locale__language_code=language).first()
+    return {"next_events": events_next(language=language, request=request), "events_index": index}

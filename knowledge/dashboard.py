@@ -49,6 +49,23 @@ def _requirement_for(requirements: list[PERequirement], scheme_id: int, on: date
     return min(own, key=lambda requirement: requirement.valid_from) if own else None
 
 
+def _whole_months(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (the 15th to the 14th of the next month is none yet)."""
+    return (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+
+
+def expected_points(*, required: Decimal, start: date, end: date, today: date) -> Decimal:
+    """What a member should hold by `today`: the requirement times the share of whole months gone.
+
+    Counting whole months keeps a member who was certified last week from being "behind".
+    """
+    from datetime import timedelta
+
+    months = max(_whole_months(start, end + timedelta(days=1)), 1)
+    gone = min(max(_whole_months(start, today), 0), months)
+    return (required * Decimal(gone) / Decimal(months)).quantize(Decimal("0.1"))
+
+
 def members_behind_schedule(*, today: date | None = None) -> list[dict]:
     """Holders of an active certificate whose approved points lag the time gone in their cycle, most behind first."""
     today = today or timezone.localdate()
@@ -86,9 +103,8 @@ def members_behind_schedule(*, today: date | None = None) -> list[dict]:
             value = hours * requirement.points_per_hour
             maximum = maxima.get(category_id)
             counted += min(value, maximum) if maximum is not None else value
-        length = (cycle["valid_until"] - cycle["valid_from"]).days + 1
-        gone = Decimal((today - cycle["valid_from"]).days + 1) / Decimal(length)
-        expected = (requirement.points_required * gone).quantize(Decimal("0.1"))
+        expected = expected_points(required=requirement.points_required, start=cycle["valid_from"],
+                                   end=cycle["valid_until"], today=today)
         if counted < expected:
             name = f'{cycle["certificate__holder__first_name"]} {cycle["certificate__holder__last_name"]}'.strip()
             behind.append({
@@ -125,7 +141,8 @@ def build_pe(*, period: Period, user=None) -> SectionData:
                 key="behind-schedule",
                 title=_("Certified members furthest behind on PE"),
                 columns=[_("Member"), _("Points counted"), _("Expected by now"), _("Required in the cycle"), _("Cycle ends")],
-                rows=[[row["name"], row["counted"], row["expected"], row["required"], row["cycle_end"].isoformat()]
+                rows=[[row["name"], float(row["counted"]), float(row["expected"]), float(row["required"]),
+                       row["cycle_end"].isoformat()]
                       for row in behind[:BEHIND_LIST_LIMIT]],
                 empty=_("Every certified member is on schedule."),
                 personal=True,

@@ -18,6 +18,7 @@ from wagtail import hooks
 
 from knowledge import pe_selectors
 from knowledge.pe_models import PEEntry
+from portal.home_page import HOME_PAGE_CONTEXT_HOOK
 from portal.member_home import MEMBER_HOME_PANELS_HOOK, MemberPanel, Task
 
 EVIDENCE_TASK_LIMIT = 3
@@ -104,19 +105,31 @@ def pe_panel(request) -> MemberPanel:
 # --- The public home page ------------------------------------------------------------
 
 
-def norm_page_in_force(*, language: str):
-    """The published norm page whose version is in force today, in `language` (or Dutch), or None."""
+def norm_page_in_force(*, language: str, request=None):
+    """The published norm page whose version is in force today, in `language` (or Dutch), or None.
+
+    One query: the pages of the newest version in effect of an open scheme, in both languages.
+    """
     from django.conf import settings
 
     from knowledge.models import NormPage
-    from members.certification_selectors import norm_version_in_force, scheme_default
+    from portal.cache import public_pages
 
-    scheme = scheme_default()
-    if scheme is None:
+    pages = list(
+        public_pages(NormPage.objects.live(), request)
+        .filter(norm_version__scheme__is_open=True, norm_version__effective_from__lte=timezone.localdate())
+        .select_related("locale", "norm_version")
+        .order_by("-norm_version__effective_from", "pk")[:6]
+    )
+    if not pages:
         return None
-    version = norm_version_in_force(scheme=scheme, on=timezone.localdate())
-    if version is None:
-        return None
-    pages = NormPage.objects.live().public().filter(norm_version=version).select_related("locale", "norm_version")
-    found = {page.locale.language_code: page for page in pages}
+    newest = [page for page in pages if page.norm_version_id == pages[0].norm_version_id]
+    found = {page.locale.language_code: page for page in newest}
     return found.get(language) or found.get(settings.LANGUAGE_CODE)
+
+
+@hooks.register(HOME_PAGE_CONTEXT_HOOK)
+def norms_on_home(request, language: str) -> dict:
+    # The home page shows the latest news (portal.models.news_latest); once the library offers
+    # featured news (knowledge.news.featured_news), answer it here as "featured_news".
+    return {"norm_in_force": norm_page_in_force(language=language, request=request), "pe_url": reverse("pe:ledger")}

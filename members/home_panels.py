@@ -20,6 +20,7 @@ from wagtail import hooks
 
 from members import selectors
 from members.models import Certificate, CertificationApplication
+from portal.home_page import HOME_PAGE_CONTEXT_HOOK
 from portal.member_home import MEMBER_HOME_PANELS_HOOK, MemberPanel, Task
 
 # A hand-paid membership shows "renew" this long before the paid period ends.
@@ -145,3 +146,14 @@ def certified_managers_count() -> int:
     from members.register_selectors import register_public_list
 
     return register_public_list().order_by().values("pk").count()
+
+
+@hooks.register(HOME_PAGE_CONTEXT_HOOK)
+def register_on_home(request, language: str) -> dict:
+    """The client's two ways in: search the register, verify a certificate; with the live count."""
+    return {
+        "certified_count": certified_managers_count(),
+        "register_url": reverse("members:register"),
+        "verify_url": reverse("verify"),
+        "join_url": reverse("members:join"),
+    }

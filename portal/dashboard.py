@@ -23,7 +23,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -82,13 +82,12 @@ class Period:
     @property
     def starts_at(self):
         """The first moment of the period in Amsterdam, as an aware datetime."""
-        return timezone.make_aware(timezone.datetime.combine(self.start, timezone.datetime.min.time()), AMSTERDAM)
+        return datetime.combine(self.start, time.min, tzinfo=AMSTERDAM)
 
     @property
     def ends_before(self):
         """The first moment after the period in Amsterdam, as an aware datetime."""
-        day_after = self.end + timedelta(days=1)
-        return timezone.make_aware(timezone.datetime.combine(day_after, timezone.datetime.min.time()), AMSTERDAM)
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=AMSTERDAM)
 
     def label(self) -> str:
         return f"{date_format(self.start, 'j F Y')} – {date_format(self.end, 'j F Y')}"
@@ -325,7 +324,7 @@ def _svg_open(chart: Chart, width: int, height: int) -> str:
 
 def line_chart_svg(chart: Chart, *, width: int = 720, height: int = 260) -> SafeString:
     """Months along the bottom, one line per series, a legend above."""
-    left, right, top, bottom = 44, 12, 34, 36
+    left, right, top, bottom = 44, 36, 34, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [value for series in chart.series for value in series.values]
     maximum = chart.max_value or _nice_max(max(values, default=0))
@@ -366,7 +365,7 @@ def line_chart_svg(chart: Chart, *, width: int = 720, height: int = 260) -> Safe
 def bar_chart_svg(chart: Chart, *, width: int = 720) -> SafeString:
     """One horizontal bar per category with its value written beside it (first series only)."""
     series = chart.series[0] if chart.series else Series("", "", [])
-    label_w, value_w, row_h, top = 200, 64, 26, 8
+    label_w, value_w, row_h, top = 270, 64, 26, 8
     height = top * 2 + row_h * max(len(chart.categories), 1)
     maximum = chart.max_value or _nice_max(max(series.values, default=0))
     plot_w = width - label_w - value_w
@@ -376,7 +375,8 @@ def bar_chart_svg(chart: Chart, *, width: int = 720) -> SafeString:
         value = series.values[i]
         y = top + i * row_h
         bar = (float(value) / maximum) * plot_w if maximum else 0
-        label = category if len(category) <= 30 else category[:29] + "…"
+        fits = (label_w - 12) // 7  # characters of about 7 px at 12 px
+        label = category if len(category) <= fits else category[: fits - 1] + "…"
         parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" font-size="12" fill="{INK}">{escape(label)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{plot_w}" height="16" fill="#f3f6f9"/>')
         parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{bar:.1f}" height="16" fill="{colour}"/>')

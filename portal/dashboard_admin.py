@@ -90,7 +90,8 @@ def audit_section() -> Section:
         key="audit",
         title=gettext_lazy("Recent audit events"),
         build=build_audit,
-        permissions=("members.view_membership", "members.view_certificationapplication", "knowledge.view_peentry"),
+        # The secretariat and the deciders; not assessors, who see only the applications assigned to them.
+        permissions=("members.view_membership", "members.decide_certificationapplication"),
         order=90,
     )
 

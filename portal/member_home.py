@@ -58,7 +58,8 @@ class MemberPanel:
 _discovered = False
 
 
-def _discover() -> None:
+def discover_home_panels() -> None:
+    """Import every app's ``home_panels`` module once, so that its hooks are registered."""
     global _discovered
     if not _discovered:
         autodiscover_modules("home_panels")
@@ -67,7 +68,7 @@ def _discover() -> None:
 
 def member_home_panels(request) -> list[MemberPanel]:
     """Every app's panels for the signed-in member, in order."""
-    _discover()
+    discover_home_panels()
     panels: list[MemberPanel] = []
     for hook in hooks.get_hooks(MEMBER_HOME_PANELS_HOOK):
         answer = hook(request)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -61,6 +62,10 @@ class HomePage(Page):
         # locale_id, not locale: the filter needs only the key, not another query.
         context["latest_news"] = news_latest(locale=self.locale_id, limit=HOME_NEWS_COUNT, request=request)
         context["news_index"] = public_pages(NewsIndexPage.objects.live().child_of(self), request).first()
+        # The register's count, the next events and the norm in force, from the apps that know them.
+        from portal.home_page import home_page_extras
+
+        context.update(home_page_extras(request=request, language=translation.get_language() or "nl"))
         return context
 
 

@@ -395,10 +395,10 @@ def test_account_pages_need_no_javascript_to_sign_in(client):
     assert re.search(r'<button class="button" type="submit"', html)
 
 
-def test_login_in_english_returns_to_the_english_home_page(client, user):
+def test_login_in_english_leads_to_the_english_member_home(client, user):
     response = client.post("/en/accounts/login/", {"login": user.email, "password": "correct horse battery"})
     assert response.status_code == 302
-    assert response["Location"] == "/en/"
+    assert response["Location"] == "/en/my-portal/"
 
 
 def test_logout_in_english_returns_to_the_english_home_page(client, user):
@@ -408,10 +408,10 @@ def test_logout_in_english_returns_to_the_english_home_page(client, user):
     assert response["Location"] == "/en/"
 
 
-def test_login_in_dutch_returns_to_the_dutch_home_page(client, user):
+def test_login_in_dutch_leads_to_the_dutch_member_home(client, user):
     response = client.post("/accounts/login/", {"login": user.email, "password": "correct horse battery"})
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/mijn-omgeving/"
 
 
 # --- the same work for a known address ------------------------------------------------

@@ -202,7 +202,7 @@ def panel_ids(content: str) -> set[str]:
     [
         ("Secretariat", {"report", "members", "certification", "pe", "events", "audit"}),
         ("Deciders", {"certification", "audit"}),
-        ("Assessors", {"certification", "audit"}),
+        ("Assessors", {"certification"}),
         ("Editors", set()),
     ],
 )

@@ -144,7 +144,8 @@ class RenderedPagesTests(TestCase):
     MEMBER = "member@rqim.example"
     APPLICANT = "applicant@rqim.example"
     # Pages a signed-in person sees, each as someone who may open it.
-    SIGNED_IN = [("dashboard", APPLICANT), ("join", APPLICANT), ("pay", APPLICANT), ("resign", MEMBER), ("email", MEMBER), ("password", MEMBER)]
+    SIGNED_IN = [("dashboard", APPLICANT), ("join", APPLICANT), ("pay", APPLICANT), ("resign", MEMBER), ("email", MEMBER), ("password", MEMBER),
+                 ("member_home", MEMBER), ("member_home", APPLICANT)]
 
     def pages_to_check(self):
         return [(name, None) for name in self.ANONYMOUS] + self.SIGNED_IN
@@ -177,6 +178,7 @@ class RenderedPagesTests(TestCase):
                 "reset": lambda: reverse("account_reset_password"),
                 "search": lambda: reverse("search") + "?q=keurmerk",
                 "dashboard": lambda: reverse("members:dashboard"),
+                "member_home": lambda: reverse("member_home"),
                 "pay": lambda: reverse("members:pay"),
                 "resign": lambda: reverse("members:resign"),
                 "email": lambda: reverse("account_email"),

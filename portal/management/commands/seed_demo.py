@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from portal.progress import Progress
+
 # Each app adds its own demo content with a `seed_*(stdout)` function in `<app>/demo.py`
 # and lists it here. Order matters: later seeders may use what earlier ones made
 # (the site tree and users come first; members, certificates, events and PE entries after).
@@ -19,12 +21,14 @@ SEEDERS = [
     "portal.demo.seed_site_address",
     "portal.demo.seed_users",
     "members.demo.seed_members",
+    "members.demo_dashboard.seed_membership_history",
     "members.demo_certification.seed_certification",
     "knowledge.demo.seed_norms",
     "knowledge.demo_pe.seed_pe",
     "events.demo.seed_events",
     "knowledge.demo_pe.seed_pe_attendance",
     "members.demo_register.seed_register",
+    "portal.demo_images.seed_images",
 ]
 
 
@@ -41,10 +45,14 @@ class Command(BaseCommand):
         previous_level = logging.root.manager.disable
         logging.disable(logging.INFO)
         try:
-            with transaction.atomic():
+            # A progress bar on a terminal (not in CI logs); the seeders' own lines print above it.
+            with transaction.atomic(), Progress(total=len(SEEDERS), label="seed_demo", stream=self.stderr) as bar:
+                stdout = bar.output(self.stdout)
                 for path in SEEDERS:
-                    self.stdout.write(self.style.MIGRATE_HEADING(f"{path}:"))
-                    import_string(path)(self.stdout)
+                    stdout.write(self.style.MIGRATE_HEADING(f"{path}:"))
+                    bar.start(path.rsplit(".", 1)[-1])
+                    import_string(path)(stdout)
+                    bar.advance()
         finally:
             logging.disable(previous_level)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
