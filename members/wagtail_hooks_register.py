@@ -8,11 +8,20 @@ from wagtail import hooks
 from portal.audit import LogFormatter
 
 
+def _directory_label(name: str) -> str:
+    from members.models.register import DIRECTORY_FIELD_LABELS
+
+    return str(DIRECTORY_FIELD_LABELS.get(name, name))
+
+
 def _field_labels(names) -> str:
     from members.models import MemberProfile
 
     labels = []
     for name in names or []:
+        if name.startswith("members:"):  # shared with fellow members in the directory
+            labels.append(_("%(field)s (members)") % {"field": _directory_label(name.removeprefix("members:"))})
+            continue
         try:
             labels.append(str(MemberProfile._meta.get_field(name).verbose_name))
         except Exception:  # a field removed since the entry was written
