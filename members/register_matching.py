@@ -38,6 +38,13 @@ MONTHS = {
     "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10, "october": 10, "okt": 10,
     "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }
+# Words every assignment has: they say nothing about who fits.
+GENERIC_WORDS = frozenset(
+    "interim manager managers interimmanager gezocht zoeken zoekt zoek gevraagd nodig looking seeking wanted needed "
+    "need maand maanden months month week weken weeks jaar jaren year years dagen days opdracht opdrachten assignment "
+    "ervaring experience ervaren experienced per direct vanaf from start starting ongeveer about circa voor for "
+    "zes vier drie twee een six four three two one halfjaar uur uren hours fulltime parttime".split()
+)
 NOW_WORDS = ("per direct", "per omgaande", "zo snel mogelijk", "zsm", "immediately", "as soon as possible", "asap")
 _DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -137,7 +144,7 @@ def assignment_read(*, text: str, sectors=None, regions=None, today: date | None
     for word in register_text.search_words(text) + register_text.query_words(text, limit=200):
         if (
             len(word) >= 3 and word not in used and word not in MONTHS and not word.isdigit()
-            and word not in register_text.STOPWORDS and word not in words
+            and word not in register_text.STOPWORDS and word not in GENERIC_WORDS and word not in words
         ):
             words.append(word)
     return AssignmentReading(found_sectors, found_regions, _start(folded, today), words[:MAX_WORDS])
