@@ -31,7 +31,7 @@ def test_best_fit_first_with_reasons():
     assert [m.profile.user.last_name for m in matches] == ["Vermeulen", "Peeters"]
     assert matches[0].profile == anna
     reasons = " | ".join(matches[0].reasons())
-    assert "Zorg" in reasons and "Utrecht" in reasons and "cfo" in reasons and "Available now" in reasons
+    assert reasons == "Sector: Zorg | Expertise: cfo | Regio: Utrecht | Nu beschikbaar"
 
 
 @pytest.mark.parametrize("consent, hidden", [

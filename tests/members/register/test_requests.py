@@ -115,7 +115,9 @@ def test_requests_expire_and_cannot_be_answered_then(settings):
 def test_a_manager_suspended_after_receiving_cannot_answer():
     anna = _accepting()
     request = assignment_request_confirm(request=_request())
-    Certificate.objects.filter(holder=anna.user).update(status=Certificate.Status.SUSPENDED)
+    Certificate.objects.filter(holder=anna.user).update(
+        status=Certificate.Status.SUSPENDED, suspended_until=timezone.localdate() + timedelta(days=30)
+    )
     with pytest.raises(DomainError):
         assignment_request_answer(recipient=request.recipients.get(profile=anna), user=anna.user,
                                   interested=True, note="")
