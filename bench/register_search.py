@@ -55,6 +55,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from members.models import (  # noqa: E402
     Certificate,
+    CertificateStatusList,
     CertificationApplication,
     CertificationLevel,
     CertificationScheme,
@@ -125,6 +126,10 @@ def _clear() -> None:
     MemberProfile.regions.through.objects.filter(memberprofile__in=profiles).delete()
     profiles.delete()
     User.objects.filter(email__startswith=PREFIX).delete()
+    # The bench's own status lists (a scratch database: a list no certificate points at is the bench's).
+    CertificateStatusList.objects.exclude(pk__in=Certificate.objects.values("suspension_list")).exclude(
+        pk__in=Certificate.objects.values("revocation_list")
+    ).delete()
 
 
 def generate(*, profiles: int, listed: int, seed: int = 1) -> None:
@@ -147,6 +152,8 @@ def generate(*, profiles: int, listed: int, seed: int = 1) -> None:
     today = date.today()
     listed_every = max(1, profiles // max(1, listed)) if listed else 0
     serial = 0
+    suspension_list = CertificateStatusList.objects.create(purpose=CertificateStatusList.Purpose.SUSPENSION)
+    revocation_list = CertificateStatusList.objects.create(purpose=CertificateStatusList.Purpose.REVOCATION)
     for start in range(0, profiles, BATCH):
         with transaction.atomic():
             count = min(BATCH, profiles - start)
@@ -208,6 +215,8 @@ def generate(*, profiles: int, listed: int, seed: int = 1) -> None:
                     scheme=scheme, level_id=application.level_id, norm_version=norms, application=application,
                     status=Certificate.Status.ACTIVE, status_changed_on=issued, issued_on=issued, valid_from=issued,
                     valid_until=issued + timedelta(days=3 * 365),
+                    suspension_list=suspension_list, suspension_index=serial,
+                    revocation_list=revocation_list, revocation_index=serial,
                 ))
             Certificate.objects.bulk_create(certificates)
     if connection.vendor == "postgresql":
@@ -230,6 +239,12 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     call_command("collectstatic", verbosity=0, interactive=False)
     env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0",
            "REGISTER_API_RATE_LIMIT": "1000000000", "LOG_LEVEL": "ERROR"}
+    if not env.get("CREDENTIAL_SIGNING_KEY"):  # production refuses to start without one; the bench signs nothing
+        import json
+
+        from joserfc.jwk import OKPKey
+
+        env["CREDENTIAL_SIGNING_KEY"] = json.dumps(OKPKey.generate_key("Ed25519", private=True).as_dict(private=True))
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--log-level", "warning"],
