@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Schema, Status
 
 from members import certification_selectors as selectors
@@ -271,3 +271,195 @@ def credential_verify(request: HttpRequest):
 
 api.add_router("/verify", verify_router)
 api.add_router("/norms/", "knowledge.api.router")  # by name: members never imports knowledge
+
+
+# --- The public register -------------------------------------------------------------------
+
+register_router = Router(tags=["register"])
+REGISTER_PAGE_SIZE = 20
+REGISTER_RATE_WINDOW = 60
+
+
+class ChoiceOut(Schema):
+    code: str
+    name_nl: str
+    name_en: str
+
+
+class RegisterCertificateOut(Schema):
+    number: str
+    status: Certificate.Status
+    level: str
+    eqf_level: int
+    valid_until: date
+    verify_url: str
+
+
+class RegisterEntryOut(Schema):
+    id: int
+    name: str
+    url: str
+    certified_since: date | None = None
+    certificate: RegisterCertificateOut
+    headline: str | None = None
+    bio_nl: str | None = None
+    bio_en: str | None = None
+    expertise: str | None = None
+    sectors: list[ChoiceOut] | None = None
+    regions: list[ChoiceOut] | None = None
+    languages: str | None = None
+    available_from: date | None = None
+    available: bool | None = None
+    day_rate: str | None = None
+    linkedin_url: str | None = None
+    photo_url: str | None = None
+
+
+class RegisterPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None = None
+    previous: str | None = None
+    results: list[RegisterEntryOut]
+
+
+def register_rate_exceeded(request: HttpRequest) -> bool:
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from members.views_verify import client_address
+
+    window = int(timezone.now().timestamp()) // REGISTER_RATE_WINDOW
+    key = f"register-api:{client_address(request)}:{window}"
+    cache.add(key, 0, REGISTER_RATE_WINDOW + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, REGISTER_RATE_WINDOW + 5)
+        count = 1
+    return count > settings.REGISTER_API_RATE_LIMIT
+
+
+def _choice(item) -> dict:
+    return {"code": item.code, "name_nl": item.name_nl, "name_en": item.name_en}
+
+
+def register_entry(profile, request: HttpRequest) -> dict:
+    """One listed profile as the API shows it: its published fields, others null."""
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    certificate = profile.user.active_certificates[0]
+    with translation.override("nl"):
+        url = reverse("members:register_profile", args=[profile.pk])
+    entry = {
+        "id": profile.pk,
+        "name": profile.user.get_full_name(),
+        "url": request.build_absolute_uri(url),
+        "certified_since": getattr(profile, "certified_since", None),
+        "certificate": {
+            "number": certificate.number,
+            "status": certificate.status,
+            "level": certificate.level.name_en or certificate.level.name_nl,
+            "eqf_level": certificate.level.eqf_level,
+            "valid_until": certificate.valid_until,
+            "verify_url": request.build_absolute_uri(reverse("verify_certificate", args=[certificate.number])),
+        },
+    }
+    if profile.show_headline:
+        entry["headline"] = profile.headline
+    if profile.show_bio:
+        entry["bio_nl"], entry["bio_en"] = profile.bio_nl, profile.bio_en
+    if profile.show_expertise:
+        entry["expertise"] = profile.expertise
+    if profile.show_sectors:
+        entry["sectors"] = [_choice(sector) for sector in profile.register_sectors.all()]
+    if profile.show_regions:
+        entry["regions"] = [_choice(region) for region in profile.regions.all()]
+    if profile.show_languages:
+        entry["languages"] = profile.languages
+    if profile.show_availability:
+        entry["available_from"] = profile.available_from
+        entry["available"] = profile.available_from is None or profile.available_from <= timezone.localdate()
+    if profile.show_day_rate and profile.day_rate_band:
+        entry["day_rate"] = profile.day_rate_band
+    if profile.show_linkedin and profile.linkedin_url:
+        entry["linkedin_url"] = profile.linkedin_url
+    if profile.show_photo and profile.photo:
+        entry["photo_url"] = request.build_absolute_uri(profile.photo.url)
+    return entry
+
+
+@register_router.get(
+    "/",
+    response={200: RegisterPageOut, 400: Problem, 429: Problem},
+    summary="Search the public register",
+    description=(
+        "The certified interim managers listed in the public register, as the register page finds them: the "
+        "same search, filters and order. Each entry holds only the fields its manager made public (others are "
+        "null) and its active certificate. `q` is free text over name, headline, sectors, expertise and bio; "
+        "`sector`, `region` and `level` take the codes of the filters on /register/; `language` is one of "
+        "`nl`, `en`, `de`, `fr`, `es`; `available_before` a date (YYYY-MM-DD); `sort` one of `relevance` (with `q`), "
+        "`name`, `certified`. Twenty entries per page. Readable from any origin (CORS)."
+    ),
+)
+def register_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    q: str = "",
+    sector: str = "",
+    expertise: str = "",
+    region: str = "",
+    language: str = "",
+    level: str = "",
+    available_before: str = "",
+    sort: str = "",
+    page: int = 1,
+):
+    from django.core.paginator import EmptyPage, Paginator
+    from django.http import QueryDict
+
+    from members.register_selectors import register_filterset
+
+    response["Access-Control-Allow-Origin"] = "*"
+    if register_rate_exceeded(request):
+        response["Retry-After"] = str(REGISTER_RATE_WINDOW)
+        return Status(429, {"detail": f"Too many requests; try again in {REGISTER_RATE_WINDOW} seconds."})
+    data = QueryDict(mutable=True)
+    for name, value in (("q", q), ("sector", sector), ("expertise", expertise), ("region", region),
+                        ("language", language), ("level", level), ("available_before", available_before),
+                        ("sort", sort)):
+        if value:
+            data[name] = value
+    filterset = register_filterset(data)
+    if not filterset.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items())
+        return Status(400, {"detail": problems})
+    paginator = Paginator(filterset.qs, REGISTER_PAGE_SIZE)
+    if page < 1:
+        return Status(400, {"detail": "page: a page number starts at 1."})
+    try:
+        current = paginator.page(page)
+    except EmptyPage:
+        current = None
+    results = [register_entry(profile, request) for profile in (current.object_list if current else [])]
+
+    def link(number):
+        query = data.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    pages = paginator.num_pages if paginator.count else 0
+    return Status(200, {
+        "count": paginator.count,
+        "page": page,
+        "pages": pages,
+        "next": link(page + 1) if page < pages else None,
+        "previous": link(page - 1) if 1 < page <= pages + 1 else None,
+        "results": results,
+    })
+
+
+api.add_router("/register/", register_router)

@@ -10,4 +10,7 @@ class MembersConfig(AppConfig):
         # The members-only page hook (Wagtail's before_serve_page).
         from members import page_access  # noqa: F401
         from members.credentials import checks  # noqa: F401  (the signing key system check)
+        from members.register_index import connect
+
+        connect()  # the register's search documents follow the profiles
 

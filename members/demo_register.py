@@ -96,4 +96,63 @@ def seed_register(stdout) -> None:
         filled += 1
     from members.register_selectors import register_public_list
 
-    stdout.write(f"  Register profiles filled: {filled}; listed now: {register_public_list().count()} (see /register/).")
+    from members.tasks_register import schedules_ensure
+
+    schedules_ensure()  # the hourly expiry of assignment requests
+    shared = _seed_sharing()
+    request_state = _seed_request()
+    stdout.write(
+        f"  Register profiles filled: {filled}; listed now: {register_public_list().count()} (see /register/, "
+        f"/register/opdracht/). Directory and requests set for {shared} members; demo assignment request: "
+        f"{request_state} (answer it as cert.anna in /lidmaatschap/registerberichten/)."
+    )
+
+
+# email local part: (accepts requests, in the members' directory, fields shared with members)
+SHARING = {
+    "cert.anna": (True, True, ["email", "phone", "city"]),
+    "cert.bram": (True, True, ["email"]),
+    "cert.carla": (False, True, []),
+    "member": (False, True, ["email", "city", "expertise"]),  # a member without a certificate
+}
+
+
+def _seed_sharing() -> int:
+    """Requests and the directory for the demo members, once (a member who set them is left alone)."""
+    from portal.demo import DEMO_DOMAIN
+
+    User = get_user_model()
+    done = 0
+    for local, (accepts, listed, fields) in SHARING.items():
+        user = User.objects.filter(email__iexact=f"{local}@{DEMO_DOMAIN}").first()
+        profile = MemberProfile.objects.filter(user=user).first() if user else None
+        if profile is None or profile.directory_listed or profile.accepts_requests or profile.directory_fields:
+            continue
+        register_profile_update(
+            user=user, content={}, consents={"accepts_requests": accepts, "directory_listed": listed},
+            directory_fields=fields,
+        )
+        done += 1
+    return done
+
+
+DEMO_REQUEST_EMAIL = "inkoop@zorggroep-demo.example"
+DEMO_REQUEST = (
+    "Wij zoeken een interim-CFO voor de fusie van twee ziekenhuizen in Utrecht en Amersfoort, "
+    "voor zes maanden, per direct. Ervaring met planning & control en toezicht is belangrijk."
+)
+
+
+def _seed_request() -> str:
+    """One open assignment request from a demo client, sent to the managers who match it (once)."""
+    from members.models import AssignmentRequest
+    from members.services.register_requests import assignment_request_confirm, assignment_request_create
+
+    if AssignmentRequest.objects.filter(client_email=DEMO_REQUEST_EMAIL).exists():
+        return "already present"
+    request = assignment_request_create(
+        client_name="Petra Inkoop", client_email=DEMO_REQUEST_EMAIL, organisation="Zorggroep Midden (demo)",
+        description=DEMO_REQUEST, language="nl",
+    )
+    request = assignment_request_confirm(request=request)
+    return f"sent to {request.recipients.count()}"

@@ -7,7 +7,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MemberProfile
-from members.register_selectors import SORTS
+from members.models.register import DIRECTORY_FIELD_LABELS
 from members.services.register import CONSENT_FIELDS, CONTENT_FIELDS
 
 
@@ -28,9 +28,18 @@ class RegisterProfileForm(forms.ModelForm):
             "expertise": forms.Textarea(attrs={"rows": 3}),
         }
 
+    directory_fields = forms.MultipleChoiceField(
+        label=_("What fellow members see in the directory"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(name, label) for name, label in DIRECTORY_FIELD_LABELS.items()],
+        help_text=_("Fields you made public are shown to members too."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        if self.instance and self.instance.pk:
+            self.initial.setdefault("directory_fields", list(self.instance.directory_fields))
 
     def clean_linkedin_url(self):
         url = self.cleaned_data.get("linkedin_url") or ""
@@ -56,56 +65,12 @@ class RegisterProfileForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in CONSENT_FIELDS}
 
 
-class RegisterSearchForm(forms.Form):
-    """The search; every value travels in the URL, so a search can be shared."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.SearchInput(attrs={"placeholder": _("Name, expertise, sector…")}))
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False)
-    available_before = forms.DateField(label=_("Available before"), required=False,
-                                       widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    sort = forms.ChoiceField(label=_("Sort by"), required=False,
-                             choices=[("name", _("Name")), ("certified", _("Certified since"))])
-
-    def __init__(self, *args, sectors, regions, levels, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The lists were read once by the view: choosing one costs no further query.
-        self.fields["sector"].choices = [("", _("All sectors"))] + [(s.code, s.name) for s in sectors]
-        self.fields["region"].choices = [("", _("All regions"))] + [(r.code, r.name) for r in regions]
-        codes = []
-        for level in levels:
-            if level.code not in dict(codes):
-                codes.append((level.code, level.name))
-        self.fields["level"].choices = [("", _("All levels"))] + codes
-        self._sectors = {s.code: s for s in sectors}
-        self._regions = {r.code: r for r in regions}
-
-    def clean_sort(self):
-        sort = self.cleaned_data.get("sort") or "name"
-        return sort if sort in SORTS else "name"
-
-    def search_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "q": data.get("q") or "",
-            "sector": self._sectors.get(data.get("sector") or ""),
-            "region": self._regions.get(data.get("region") or ""),
-            "level_code": data.get("level") or "",
-            "available_before": data.get("available_before"),
-            "sort": data.get("sort") or "name",
-        }
-
-
-class RegisterContactForm(forms.Form):
-    """A client's message to a listed manager; with a honeypot and a time check against spam."""
+class SpamCheckedForm(forms.Form):
+    """A public form with a honeypot and a time check against spam (render `website` hidden, `started` as is)."""
 
     MIN_SECONDS = 3
+    SALT = "register-contact"
 
-    name = forms.CharField(label=_("Your name"), max_length=100)
-    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
-    message = forms.CharField(label=_("Your message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
     # Hidden from people by CSS; a bot that fills it in is refused.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -114,14 +79,14 @@ class RegisterContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
-            self.initial["started"] = signing.Signer(salt="register-contact").sign(str(int(time.time())))
+            self.initial["started"] = signing.Signer(salt=self.SALT).sign(str(int(time.time())))
 
     def clean(self):
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError(_("Your message could not be sent."))
         try:
-            started = int(signing.Signer(salt="register-contact").unsign(data.get("started") or ""))
+            started = int(signing.Signer(salt=self.SALT).unsign(data.get("started") or ""))
         except (signing.BadSignature, ValueError):
             raise forms.ValidationError(_("Your message could not be sent."))
         age = time.time() - started
@@ -130,3 +95,50 @@ class RegisterContactForm(forms.Form):
         if age > 24 * 3600:
             raise forms.ValidationError(_("This form has expired; please reload the page."))
         return data
+
+
+class RegisterContactForm(SpamCheckedForm):
+    """A client's message to a listed manager; with a honeypot and a time check against spam."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    message = forms.CharField(label=_("Your message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
+    field_order = ["name", "email", "message", "website", "started"]
+
+
+class AssignmentMatchForm(forms.Form):
+    """The assignment a client pastes to see who fits (GET: the result can be shared)."""
+
+    text = forms.CharField(
+        label=_("Describe the assignment"), max_length=3000, min_length=10,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": _(
+            "For example: interim CFO for a hospital merger in Utrecht, six months, from March."
+        )}),
+        help_text=_("Sector, region, what the manager must do and from when: the more you say, the better the match."),
+    )
+
+
+class AssignmentRequestForm(SpamCheckedForm):
+    """Send the assignment to the best-matching managers; the client confirms the address first."""
+
+    client_name = forms.CharField(label=_("Your name"), max_length=100)
+    client_email = forms.EmailField(
+        label=_("Your e-mail address"), max_length=254,
+        help_text=_("We send you a link to confirm it; the managers' answers come to this address."),
+    )
+    organisation = forms.CharField(label=_("Organisation"), max_length=150, required=False)
+    description = forms.CharField(
+        label=_("Assignment"), max_length=3000, min_length=10, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    field_order = ["client_name", "client_email", "organisation", "description", "website", "started"]
+
+
+class AssignmentAnswerForm(forms.Form):
+    interested = forms.TypedChoiceField(
+        label=_("Your answer"), widget=forms.RadioSelect, coerce=lambda value: value == "yes",
+        choices=[("yes", _("I am interested")), ("no", _("Not for me"))],
+    )
+    note = forms.CharField(
+        label=_("A short note to the client"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -49,6 +49,7 @@ def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> 
         kind=kind,
         to="\n".join(message.to),
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+        reply_to=", ".join(message.reply_to)[:254],
         subject=message.subject[:255],
         body_text=text,
         body_html=html,
@@ -68,16 +69,19 @@ def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> 
 
 
 def email_render_and_queue(
-    *, to: list[str], template: str, context: dict, language: str, kind: str, key: str | None = None
+    *, to: list[str], template: str, context: dict, language: str, kind: str, key: str | None = None,
+    reply_to: list[str] | None = None,
 ) -> OutboundEmail:
     """Render `<template>_subject.txt`, `.txt` and (if present) `.html` in `language` and queue them.
+
+    `reply_to`: where an answer goes (a client writing to a manager through the register).
 
     The plain-text parts are rendered without HTML escaping ("AT&T" stays "AT&T").
     """
     with translation.override(language):
         subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
         body = _render_text(f"{template}.txt", context)
-        message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+        message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=reply_to or None)
         try:
             html_template = get_template(f"{template}.html")
         except TemplateDoesNotExist:  # the HTML part is optional; errors inside it are bugs

@@ -327,6 +327,7 @@ class OutboundEmail(models.Model):
     kind = models.CharField(_("kind"), max_length=100)
     to = models.TextField(_("to"))
     from_email = models.CharField(_("from"), max_length=254)
+    reply_to = models.CharField(_("reply to"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

@@ -238,6 +238,10 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=60)
 # The same proxies as the sign-in rate limits count (TRUSTED_PROXY_COUNT, below), unless set apart.
 VERIFY_TRUSTED_PROXIES = env.int("VERIFY_TRUSTED_PROXIES", default=env.int("TRUSTED_PROXY_COUNT", default=1))
+# The public register: API requests per client address per minute, and how many days an
+# assignment request stays open for the managers it was sent to.
+REGISTER_API_RATE_LIMIT = env.int("REGISTER_API_RATE_LIMIT", default=60)
+REGISTER_REQUEST_DAYS = env.int("REGISTER_REQUEST_DAYS", default=14)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

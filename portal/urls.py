@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from members.api import api
+from members.sitemaps import RegisterSitemap
 from members.webhooks import stripe_webhook
 from portal import views
 from portal.member_home import member_home
@@ -24,7 +25,7 @@ urlpatterns = [
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("members.credentials.urls")),  # /.well-known/jwks.json, /.well-known/did.json
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap, "register": RegisterSitemap}}, name="sitemap"),
     # Everyone signs in through allauth (with two-factor), never Wagtail's or Django's form.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),

@@ -7,7 +7,14 @@ from members.models.dues import (  # noqa: F401
     ReceiptSequence,
     StripeEvent,
 )
-from members.models.register import DayRateBand, Region, Sector  # noqa: F401
+from members.models.register import (  # noqa: F401
+    AssignmentRecipient,
+    AssignmentRequest,
+    DayRateBand,
+    Region,
+    RegisterContactMessage,
+    Sector,
+)
 from members.models.profiles import MemberProfile  # noqa: F401
 from members.models.users import User, UserManager  # noqa: F401
 from members.models.pages import MembershipFeesPage  # noqa: F401

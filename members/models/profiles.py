@@ -2,6 +2,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils import translation
@@ -76,7 +77,21 @@ class MemberProfile(models.Model):
     show_availability = models.BooleanField(_("availability public"), default=False)
     show_day_rate = models.BooleanField(_("day rate public"), default=False)
     show_linkedin = models.BooleanField(_("LinkedIn profile public"), default=False)
+    accepts_requests = models.BooleanField(
+        _("send me assignment requests that match my profile"), default=False,
+        help_text=_("Clients can send an assignment to the best-matching listed managers; you answer if you are interested."),
+    )
+    # The members' directory: signed-in members see each other, with what each shares with members.
+    directory_listed = models.BooleanField(_("list me in the members' directory"), default=False)
+    directory_fields = models.JSONField(_("shared with members"), default=list, blank=True)
     consent_changed_at = models.DateTimeField(_("consent last changed"), null=True, blank=True)
+
+    # What free text may find: the published fields only, folded (members.register_text,
+    # kept up to date by members.register_index). Never shown.
+    search_primary = models.TextField(_("search text (name, headline, sectors)"), blank=True, editable=False)
+    search_secondary = models.TextField(_("search text (expertise, about me)"), blank=True, editable=False)
+    # On PostgreSQL the two, weighted, as a Dutch full-text vector (GIN-indexed); unused on SQLite.
+    search_vector = SearchVectorField(_("search vector"), null=True, blank=True, editable=False)
 
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -90,6 +105,12 @@ class MemberProfile(models.Model):
         from members.models.register import PUBLIC_FIELDS
 
         return [name for name in PUBLIC_FIELDS if getattr(self, f"show_{name}")]
+
+    def shares_with_members(self, name: str) -> bool:
+        """Whether fellow members see this field in the directory (a public field they always see)."""
+        if name in self.directory_fields:
+            return True
+        return bool(getattr(self, f"show_{name}", False))
 
     @property
     def bio(self) -> str:

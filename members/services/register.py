@@ -8,12 +8,15 @@ always show when a member agreed to publish what.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import MemberProfile
-from members.models.register import PUBLIC_FIELDS
+from members.models.register import DIRECTORY_FIELD_LABELS, PUBLIC_FIELDS
 from portal.audit import Source, log_action
 from portal.exceptions import DomainError
 
@@ -28,17 +31,26 @@ CONTENT_FIELDS = (
     "day_rate_band",
     "linkedin_url",
 )
-CONSENT_FIELDS = ("register_listed",) + tuple(f"show_{name}" for name in PUBLIC_FIELDS)
+CONSENT_FIELDS = ("register_listed",) + tuple(f"show_{name}" for name in PUBLIC_FIELDS) + (
+    "accepts_requests", "directory_listed",
+)
+# What a member may share with fellow members in the directory (besides what is public).
+DIRECTORY_FIELDS = tuple(DIRECTORY_FIELD_LABELS)
 
 
-def register_profile_update(*, user, content: dict, consents: dict, sectors=None, regions=None) -> MemberProfile:
+def register_profile_update(
+    *, user, content: dict, consents: dict, sectors=None, regions=None, directory_fields=None
+) -> MemberProfile:
     """Save the member's professional profile and consents; audit every consent change.
 
     `content` holds values for CONTENT_FIELDS, `consents` booleans for CONSENT_FIELDS
     (a missing key leaves the field as it is); `sectors` and `regions` replace the
-    member's choices when given.
+    member's choices when given; `directory_fields` (names from DIRECTORY_FIELDS) what
+    fellow members see in the members' directory.
     """
     unknown = (set(content) - set(CONTENT_FIELDS)) | (set(consents) - set(CONSENT_FIELDS))
+    if directory_fields is not None:
+        unknown |= set(directory_fields) - set(DIRECTORY_FIELDS)
     if unknown:
         raise ValueError(f"Unknown profile fields: {sorted(unknown)}")
     with transaction.atomic():
@@ -57,6 +69,13 @@ def register_profile_update(*, user, content: dict, consents: dict, sectors=None
                 setattr(profile, name, value)
                 changed.append(name)
                 (made_public if value else made_private).append(name)
+        if directory_fields is not None:
+            shared = [name for name in DIRECTORY_FIELDS if name in set(directory_fields)]
+            if shared != list(profile.directory_fields):
+                made_public += [f"members:{name}" for name in shared if name not in profile.directory_fields]
+                made_private += [f"members:{name}" for name in profile.directory_fields if name not in shared]
+                profile.directory_fields = shared
+                changed.append("directory_fields")
         now = timezone.now()
         if made_public or made_private:
             profile.consent_changed_at = now
@@ -78,6 +97,9 @@ def register_profile_update(*, user, content: dict, consents: dict, sectors=None
                     "made_private": made_private,
                     "listed": profile.register_listed,
                     "public_fields": profile.public_fields(),
+                    "shared_with_members": list(profile.directory_fields),
+                    "directory_listed": profile.directory_listed,
+                    "accepts_requests": profile.accepts_requests,
                     "changed_at": now,
                 },
                 timestamp=now,
@@ -101,14 +123,23 @@ def register_contact_send(*, profile_pk: int, name: str, email: str, message: st
     from members.register_selectors import register_profile
     from portal.mail import email_render_and_queue
 
+    from members.models import RegisterContactMessage
+
     with transaction.atomic():
         profile = register_profile(pk=profile_pk)
         if profile is None:
             raise DomainError(_("This manager can no longer be contacted through the register."))
+        contact = RegisterContactMessage(profile=profile, name=name.strip(), email=email.strip(), message=message.strip())
+        contact.full_clean()
+        contact.save()
+        manager_language = getattr(profile.user, "language", "") or language
+        with translation.override(manager_language):
+            inbox = settings.BASE_URL.rstrip("/") + reverse("members:register_inbox")
         return email_render_and_queue(
             to=[profile.user.email],
             template="members/email/register_contact",
-            context={"manager": profile.user, "name": name, "email": email, "message": message},
-            language=language,
+            context={"manager": profile.user, "name": name, "email": email, "message": message, "inbox": inbox},
+            language=manager_language,
             kind="register_contact",
+            reply_to=[contact.email],
         )

@@ -12,8 +12,8 @@ from portal import tasks as portal_tasks
 
 class Command(BaseCommand):
     help = (
-        "Register the daily membership run (resignations, arrears, lapses, reminders) and the "
-        "outbox sweep (e-mail whose task vanished) as django-q2 schedules."
+        "Register the daily membership run (resignations, arrears, lapses, reminders), the hourly "
+        "expiry of register assignment requests, and the outbox sweep (e-mail whose task vanished) as django-q2 schedules."
     )
 
     def handle(self, *args, **options):
@@ -24,5 +24,9 @@ class Command(BaseCommand):
 
         state = "created" if tasks_certification.schedules_ensure() else "already present"
         self.stdout.write(f"Schedule {tasks_certification.DAILY_SCHEDULE_NAME}: {state}.")
+        from members import tasks_register
+
+        state = "created" if tasks_register.schedules_ensure() else "already present"
+        self.stdout.write(f"Schedule {tasks_register.EXPIRE_SCHEDULE_NAME}: {state}.")
         state = "created" if portal_tasks.schedules_ensure() else "already present"
         self.stdout.write(f"Schedule {portal_tasks.OUTBOX_SWEEP_SCHEDULE_NAME}: {state}.")
