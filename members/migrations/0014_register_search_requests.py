@@ -98,7 +98,7 @@ def postgres_indexes_drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0012_register_profile'),
+        ('members', '0013_certification_cases'),
     ]
 
 
