@@ -135,6 +135,9 @@ ROLES: tuple[Role, ...] = (
             "members.view_payment",
             "members.add_payment",
             "members.view_memberprofile",
+            # One-off payments: record transfers and refunds (granted in members 0013).
+            "members.view_charge",
+            "members.record_charge",
             *CERTIFICATION_PAPERWORK,
             *PE_REVIEW,
             # Events: attendee lists, the waiting list and checking in (granted in events 0002).

@@ -28,3 +28,4 @@ from members.models.certification import (  # noqa: F401
     NormVersion,
     PortfolioAssignment,
 )
+from members.models.charges import Charge  # noqa: F401
