@@ -11,3 +11,9 @@ class MembersConfig(AppConfig):
         from members import page_access  # noqa: F401
         from members.credentials import checks  # noqa: F401  (the signing key system check)
 
+        # The certification fee is a one-off payment; its arrival marks the application paid.
+        from members import signals
+        from members.services.certification import application_fee_charge_paid
+
+        signals.charge_paid.connect(application_fee_charge_paid, dispatch_uid="members.certification_fee_paid")
+

@@ -84,6 +84,7 @@ def charge_open(
     vat_rate: Decimal = DEFAULT_VAT_RATE,
     expires_at: datetime | None = None,
     refundable: bool = True,
+    reference: str = "",
     actor=None,
     source: str = Source.MEMBER,
 ) -> Charge:
@@ -103,6 +104,8 @@ def charge_open(
         expires_at=expires_at,
         refundable=refundable,
     )
+    if reference:
+        charge.reference = reference[:40]
     charge.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
     charge.save()
     _log(charge, "members.charge.opened", actor=actor, source=source, amount=amount,
@@ -246,8 +249,6 @@ def charge_transfer_record(
         charge = _lock(charge)
         if charge.is_paid:
             raise DomainError(_("This payment has already been recorded."))
-        if paid_on < timezone.localdate(charge.created_at):
-            raise DomainError(_("The payment date cannot be before the payment was due."))
         at = timezone.make_aware(datetime.combine(paid_on, time(12, 0)))
         _mark_paid(charge, method=method, at=min(at, timezone.now()), actor=actor, source=Source.SECRETARIAT,
                    paid_on=paid_on, note=note)
