@@ -297,7 +297,8 @@ def registration_cancel(
 
 def registration_payment_settle(*, registration: Registration) -> str:
     """After a cancellation: cancel the open payment, or refund the paid one where the
-    event allows it. Idempotent: a refund already asked for or made is not asked again."""
+    event allows it (always, when the seat was never confirmed). Idempotent: a refund
+    already asked for or made is not asked again."""
     registration = Registration.objects.select_related("event", "charge").get(pk=registration.pk)
     charge = registration.charge
     if registration.status != RegStatus.CANCELLED or charge is None:
@@ -311,7 +312,10 @@ def registration_payment_settle(*, registration: Registration) -> str:
             return "cancelled"
     if not charge.is_paid:
         return "not-applicable"
-    if not charge.refundable or not registration.event.refund_on_cancellation:
+    # A payment for a seat that was never confirmed (it arrived after the hold ran out, or
+    # while the attendee cancelled) is always paid back; a cancelled paid seat as the event says.
+    never_had_the_seat = registration.paid_at is None
+    if not never_had_the_seat and not (charge.refundable and registration.event.refund_on_cancellation):
         return "not-refundable"
     if charge.refunded_amount or charge.refund_requested_amount:
         return "already-refunded"

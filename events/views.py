@@ -133,8 +133,14 @@ def waitlist_join(request, page: EventPage):
     if refused:
         return refused
     guest_name = request.POST.get("guest_name", "").strip()[:150]
+    guest_email = request.POST.get("guest_email", "").strip()[:254]
+    if "guest_name" in request.POST and not guest_name:
+        messages.error(request, _("Enter your colleague's name."))
+        return redirect(page.url)
     try:
-        services.waitlist_join(event=page, user=request.user, guest_name=guest_name, actor=request.user)
+        services.waitlist_join(
+            event=page, user=request.user, guest_name=guest_name, guest_email=guest_email, actor=request.user
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -147,6 +147,7 @@ class RegistrationViewSet(ModelViewSet):
         "code",
         "price",
         "payment_reference",
+        "charge",
         "hold_expires_at",
         "paid_at",
         "checked_in_at",

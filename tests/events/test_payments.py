@@ -264,3 +264,16 @@ def test_guest_pays_the_guest_price_with_a_payment_of_their_own(settings):
 
     assert (own.charge.amount, guest.charge.amount) == (Decimal("95.00"), Decimal("195.00"))
     assert own.charge_id != guest.charge_id
+
+
+def test_late_payment_is_refunded_even_where_cancellations_are_not(stripe_api, client, django_capture_on_commit_callbacks):
+    event = priced_event(refund_on_cancellation=False)
+    held = services.registration_create(event=event, user=member_user())
+    services.registration_checkout_start(registration=held, success_url="https://x/ok", cancel_url="https://x/no")
+    held.refresh_from_db()
+    services.registration_holds_release(now=held.charge.expires_at + timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        paid_webhook(client, held, intent="pi_late2")
+
+    assert stripe_api.last("POST", "/v1/refunds").params["payment_intent"] == "pi_late2"
