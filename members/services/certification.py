@@ -310,7 +310,7 @@ def application_fee_charge(*, application: CertificationApplication):
                 object_id=application.pk,
                 user=application.applicant,
                 amount=application.fee_amount,
-                description=f"RQIM {application.level} · {name}",
+                description=f"Aanvraagkosten {application.level} · {name}",
                 refundable=False,
                 reference=f"RQIM-{application.pk}-{charge_reference_new()[4:]}",
                 source=Source.MEMBER,
