@@ -111,6 +111,7 @@ def registration_payment_instructions_send(pk: int) -> str:
             "event": page,
             "association": tickets._association(),
             "ticket_url": _absolute(page.url + page.reverse_subpage("ticket", args=[registration.code])),
+            "pay_online": settings.STRIPE_ENABLED,
         },
         language=language,
         kind="events.payment_instructions",
