@@ -75,6 +75,11 @@ def _actions(user, charge: Charge) -> list[tuple[str, str, str]]:
     return actions
 
 
+class ChargeIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user")
+
+
 class ChargeInspectView(generic.InspectView):
     template_name = "members/admin/charge_inspect.html"
 
@@ -127,6 +132,7 @@ class ChargeActionView(WagtailAdminTemplateMixin, FormView):
 
 
 class RecordTransferView(ChargeActionView):
+    form_class = TransferForm
     action = "record_transfer"
     page_title = gettext_lazy("Record transfer")
     intro = gettext_lazy("The amount arrived in the association's account. Whoever the payment is for hears of it at once.")
@@ -140,6 +146,7 @@ class RecordTransferView(ChargeActionView):
 
 
 class RefundView(ChargeActionView):
+    form_class = RefundForm
     action = "refund"
     page_title = gettext_lazy("Refund through Stripe")
     intro = gettext_lazy("Stripe pays the amount back to the card or account it came from; the refund shows here once Stripe confirms it.")
@@ -153,6 +160,7 @@ class RefundView(ChargeActionView):
 
 
 class RecordRefundView(ChargeActionView):
+    form_class = RefundRecordForm
     action = "record_refund"
     page_title = gettext_lazy("Record refund")
     intro = gettext_lazy("The association paid (part of) the amount back by bank transfer.")
@@ -166,6 +174,7 @@ class RecordRefundView(ChargeActionView):
 
 
 class CancelView(ChargeActionView):
+    form_class = CancelForm
     action = "cancel"
     page_title = gettext_lazy("Cancel payment")
     intro = gettext_lazy("Nothing is to be paid any more; whoever the payment was for hears of it (a held seat is released).")

@@ -67,6 +67,7 @@ class ChargeViewSet(ServiceRecordViewSet):
     menu_name = "one-off-payments"
     add_to_reference_index = False
     inspect_view_enabled = True
+    index_view_class = views.ChargeIndexView
     inspect_view_class = views.ChargeInspectView
     list_filter = ["status", "purpose", "method"]
     list_display = [
@@ -86,9 +87,6 @@ class ChargeViewSet(ServiceRecordViewSet):
         "method", "expires_at", "paid_at", "refundable", "refunded_amount", "refund_requested_amount", "closed_at",
         "stripe_session_id", "stripe_payment_intent_id", "note", "recorded_by", "created_at",
     ]
-
-    def get_queryset(self, request):
-        return Charge.objects.select_related("user")
 
     def get_action_urlpatterns(self):
         return [

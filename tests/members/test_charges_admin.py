@@ -43,6 +43,7 @@ def count_queries(client) -> int:
 def test_list_costs_the_same_with_5_and_60_payments(client):
     client, _user = staff_client(client, "Secretariat")
     add_charges(5)
+    count_queries(client)  # the first request warms the session and site caches
     few = count_queries(client)
     add_charges(55, start=5)
     assert count_queries(client) == few
