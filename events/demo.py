@@ -4,7 +4,9 @@ past events, registrations, a waiting list and check-ins, and a menu entry.
 `seed_events(stdout)` is listed in `manage.py seed_demo`. Idempotent: pages are found
 by slug, demo people by e-mail address, and registrations are made only for an event
 that has none yet. Upcoming registrations go through the real services (so their
-audit entries are real); the past event's attendance is recorded as it stood.
+audit entries are real; the paid congress has paid seats, whose transfers the
+secretariat recorded, and one seat held awaiting payment); the past event's
+attendance is recorded as it stood.
 """
 
 from __future__ import annotations
@@ -282,8 +284,14 @@ def _registrations(demo: DemoEvent, event: EventPage, people) -> int:
     attendees, waiting = people[: demo.attendees], people[demo.attendees : demo.attendees + demo.waiting]
     if demo.days_ahead < 0:
         return _past_attendance(demo, event, attendees)
-    for person in attendees:
-        services.registration_create(event=event, user=person)
+    registrations = [services.registration_create(event=event, user=person) for person in attendees]
+    held = [r for r in registrations if r.status == Registration.Status.AWAITING_PAYMENT]
+    if held:
+        # A paid event: all but the last have paid by transfer (recorded by the secretariat,
+        # so the payment shows in Members › One-off payments); the last seat is still held.
+        staff = get_user_model().objects.filter(email=f"secretariat@{DEMO_DOMAIN}").first()
+        for registration in held[:-1]:
+            services.registration_transfer_record(registration=registration, actor=staff)
     for person in waiting:
         services.waitlist_join(event=event, user=person)
     return len(attendees) + len(waiting)

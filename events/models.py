@@ -140,6 +140,11 @@ class EventPage(RoutablePageMixin, Page):
     cancellation_deadline = models.DateTimeField(
         _("cancellation deadline"), null=True, blank=True, help_text=_("Empty: until the event starts.")
     )
+    refund_on_cancellation = models.BooleanField(
+        _("refund on cancellation"),
+        default=True,
+        help_text=_("Attendees who cancel before the deadline get their payment back."),
+    )
     allow_guests = models.BooleanField(
         _("members may register a colleague"), default=True, help_text=_("A guest pays the non-member price.")
     )
@@ -182,7 +187,7 @@ class EventPage(RoutablePageMixin, Page):
             [
                 FieldPanel("capacity"),
                 FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
-                FieldPanel("cancellation_deadline"),
+                FieldRowPanel([FieldPanel("cancellation_deadline"), FieldPanel("refund_on_cancellation")]),
                 FieldRowPanel([FieldPanel("member_price"), FieldPanel("non_member_price")]),
                 FieldPanel("allow_guests"),
             ],
@@ -304,6 +309,10 @@ class EventPage(RoutablePageMixin, Page):
     def certificate_route(self, request, code):
         return _view("certificate_pdf")(request, self, code)
 
+    @re_path(r"^ticket/(?P<code>[\w-]{8,32})/pay/$", name="pay")
+    def pay_route(self, request, code):
+        return _view("pay")(request, self, code)
+
     @re_path(r"^ticket/(?P<code>[\w-]{8,32})/cancel/$", name="cancel")
     def cancel_route(self, request, code):
         return _view("cancel")(request, self, code)
@@ -371,6 +380,10 @@ class Registration(models.Model):
     payment_reference = models.CharField(_("payment reference"), max_length=40, blank=True)
     hold_expires_at = models.DateTimeField(_("seat held until"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    charge = models.OneToOneField(
+        "members.Charge", verbose_name=_("payment"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="event_registration",
+    )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -503,6 +516,38 @@ class CalendarToken(models.Model):
         return str(self.user)
 
 
-# How long an unpaid registration keeps its seat, and how long a waiting-list offer stands.
-PAYMENT_HOLD = timedelta(days=3)
+def payment_hold() -> timedelta:
+    """How long an unpaid registration keeps its seat: minutes when paid online, days by transfer."""
+    if settings.STRIPE_ENABLED:
+        return timedelta(minutes=settings.EVENTS_PAYMENT_HOLD_MINUTES)
+    return timedelta(days=settings.EVENTS_TRANSFER_HOLD_DAYS)
+
+
+# How long a waiting-list offer stands.
 OFFER_VALIDITY = timedelta(hours=48)
+
+
+class AttendeeMessage(models.Model):
+    """A message staff send to every confirmed attendee of an event, through the outbox.
+
+    Each attendee gets it once: the delivery task queues one e-mail per registration
+    under a key made of the message and the registration, so running it again sends
+    nothing twice."""
+
+    event = models.ForeignKey(EventPage, verbose_name=_("event"), on_delete=models.PROTECT, related_name="attendee_messages")
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("queued for all attendees"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("message to attendees")
+        verbose_name_plural = _("messages to attendees")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.subject} · {self.event}"

@@ -22,13 +22,20 @@ Whoever holds the lock sees the true count, so capacity is never exceeded, and
 people who find the event full join the waiting list in the order they got the
 lock, which is the order in which they arrived.
 
-Paid events: the seat is held as `awaiting_payment` for `PAYMENT_HOLD` while the
-attendee pays by bank transfer to the association's IBAN with the registration's
-reference; the secretariat records the payment (`registration_payment_confirm`).
-Stripe Checkout belongs in front of that same call: a checkout session created
-after commit for the registration's price, and its webhook calling
-`registration_payment_confirm(source=Source.STRIPE)`; refunds would follow
-`registration_cancel`. Neither is wired yet.
+Paid events: a priced registration opens a one-off payment in the membership app
+(`members.services.charges`, purpose `events.registration`) in the same transaction,
+and holds the seat as `awaiting_payment` until the payment's time is over
+(`payment_hold()`: 30 minutes for Stripe Checkout, some days for a bank transfer; never
+past the start). The attendee pays through Stripe Checkout (started after commit,
+`registration_checkout_start`) or by transfer with the reference, which the secretariat
+records on the payment. The payment tells this app what happened through
+`members.signals` (`events.receivers`): paid → `registration_payment_confirm`;
+expired or cancelled → `registration_hold_release` frees the seat for the waiting
+list. Those receivers run with the payment's row locked and then lock the event's
+row, so this module never locks a payment while it holds the event's lock: cancelling
+a paid or unpaid registration settles its payment after commit
+(`events.tasks.registration_payment_settle`: cancel an open payment, refund a paid one
+where the event allows it).
 """
 
 from __future__ import annotations
@@ -43,18 +50,23 @@ from django.utils.translation import gettext as _
 from events import signals
 from events.models import (
     OFFER_VALIDITY,
-    PAYMENT_HOLD,
+    AttendeeMessage,
     CalendarToken,
     EventCapacity,
     EventPage,
     Registration,
     WaitlistEntry,
+    payment_hold,
 )
+from members.services import charges
 from portal.audit import Source, log_action
 from portal.exceptions import DomainError
 
 RegStatus = Registration.Status
 WaitStatus = WaitlistEntry.Status
+
+# The purpose of the payments this app opens (members.models.Charge.purpose).
+CHARGE_PURPOSE = "events.registration"
 
 
 class EventFull(DomainError):
@@ -174,12 +186,25 @@ def _new_registration(event: EventPage, *, user, guest_name: str, guest_email: s
     )
     if price:
         registration.status = RegStatus.AWAITING_PAYMENT
-        registration.hold_expires_at = min(now + PAYMENT_HOLD, event.start)
+        registration.hold_expires_at = min(now + payment_hold(), event.start)
         registration.payment_reference = f"EV{event.pk}-{secrets.token_hex(3).upper()}"
     else:
         registration.status = RegStatus.CONFIRMED
     registration.full_clean(exclude=["event", "user"], validate_unique=False, validate_constraints=False)
     registration.save()
+    if price:
+        # One insert in the same transaction; Stripe is asked only after commit.
+        registration.charge = charges.charge_open(
+            purpose=CHARGE_PURPOSE,
+            object_id=registration.pk,
+            user=user,
+            amount=price,
+            description=f"{event.title} · {registration.attendee_name}",
+            expires_at=registration.hold_expires_at,
+            refundable=event.refund_on_cancellation,
+            reference=registration.payment_reference,
+        )
+        registration.save(update_fields=["charge"])
     return registration
 
 
@@ -236,7 +261,9 @@ def registration_cancel(
 ) -> Registration:
     """The attendee cancels (until the event's deadline), or staff cancel at any time.
 
-    The freed seat is offered to the first person on the waiting list."""
+    The freed seat is offered to the first person on the waiting list. The payment is
+    settled after commit: an open one is cancelled, a paid one refunded where the event
+    allows it (`events.tasks.registration_payment_settle`)."""
     now = now or timezone.now()
     event = registration.event
     if not by_staff and now >= event.cancellation_deadline_at():
@@ -263,17 +290,55 @@ def registration_cancel(
             reason=reason,
         )
         _offer_free_seats(event, now=now)
+        if registration.charge_id:
+            _task_after_commit("events.tasks.registration_payment_settle", registration.pk)
     return registration
+
+
+def registration_payment_settle(*, registration: Registration) -> str:
+    """After a cancellation: cancel the open payment, or refund the paid one where the
+    event allows it (always, when the seat was never confirmed). Idempotent: a refund
+    already asked for or made is not asked again."""
+    registration = Registration.objects.select_related("event", "charge").get(pk=registration.pk)
+    charge = registration.charge
+    if registration.status != RegStatus.CANCELLED or charge is None:
+        return "not-applicable"
+    if charge.is_open:
+        charges.charge_cancel(charge=charge, source=Source.SYSTEM, reason="")
+        charge.refresh_from_db()
+        if charge.is_open:
+            return "payment-in-flight"  # its charge_paid brings it back here
+        if not charge.is_paid:
+            return "cancelled"
+    if not charge.is_paid:
+        return "not-applicable"
+    # A payment for a seat that was never confirmed (it arrived after the hold ran out, or
+    # while the attendee cancelled) is always paid back; a cancelled paid seat as the event says.
+    never_had_the_seat = registration.paid_at is None
+    if not never_had_the_seat and not (charge.refundable and registration.event.refund_on_cancellation):
+        return "not-refundable"
+    if charge.refunded_amount or charge.refund_requested_amount:
+        return "already-refunded"
+    charges.charge_refund(charge=charge, reason=str(registration.event.title), source=Source.SYSTEM)
+    return "refund-requested"
 
 
 def registration_payment_confirm(
     *, registration: Registration, actor=None, source: str = Source.SECRETARIAT, now: datetime | None = None
 ) -> Registration:
-    """The seat is paid for: the registration is confirmed and the ticket goes out. Safe to repeat."""
+    """The seat is paid for: the registration is confirmed and the ticket goes out. Safe to repeat.
+
+    A payment that arrives for a registration already cancelled (its hold ran out, or the
+    attendee cancelled) is refunded after commit."""
     now = now or timezone.now()
     with transaction.atomic():
         registration = _lock_registration(registration)
         if registration.status == RegStatus.CONFIRMED and registration.paid_at:
+            return registration
+        if registration.status == RegStatus.CANCELLED and registration.charge_id:
+            _log(registration, "events.registration.paid_after_cancel", actor=actor, source=source,
+                 price=registration.price)
+            _task_after_commit("events.tasks.registration_payment_settle", registration.pk)
             return registration
         if registration.status != RegStatus.AWAITING_PAYMENT:
             raise DomainError(_("Only a registration awaiting payment can be marked as paid."))
@@ -286,25 +351,72 @@ def registration_payment_confirm(
     return registration
 
 
+def registration_transfer_record(*, registration: Registration, actor, paid_on=None) -> Registration:
+    """The secretariat records a bank transfer for a held seat: on its payment, which
+    then confirms the registration (`events.receivers`)."""
+    if registration.charge_id is None:
+        return registration_payment_confirm(registration=registration, actor=actor)
+    charges.charge_transfer_record(
+        charge=registration.charge, actor=actor, paid_on=paid_on or timezone.localdate(),
+        note=registration.payment_reference,
+    )
+    registration.refresh_from_db()
+    return registration
+
+
+def registration_hold_release(*, registration: Registration, reason: str = "expired", now: datetime | None = None) -> Registration:
+    """Free the seat of an unpaid registration (its payment expired or was cancelled) and
+    offer it to the waiting list. Safe to repeat."""
+    now = now or timezone.now()
+    event_capacity_ensure(event=registration.event)
+    with transaction.atomic():
+        _lock_event(registration.event)
+        locked = _lock_registration(registration)
+        if locked.status != RegStatus.AWAITING_PAYMENT:
+            return locked  # paid or released meanwhile
+        locked.status = RegStatus.CANCELLED
+        locked.cancelled_at = now
+        locked.hold_expires_at = None
+        locked.save(update_fields=["status", "cancelled_at", "hold_expires_at"])
+        _log(locked, "events.registration.hold_released", actor=None, source=Source.SYSTEM, reason=reason)
+        _offer_free_seats(locked.event, now=now)
+    return locked
+
+
 def registration_holds_release(*, now: datetime | None = None) -> int:
-    """Cancel unpaid registrations whose hold time is over and offer their seats. Idempotent."""
+    """Release unpaid registrations whose hold time is over and offer their seats. Idempotent.
+
+    A registration with a payment is released through it: the payment expires (closing
+    its Stripe session, unless the attendee just paid) and tells this app."""
     now = now or timezone.now()
     released = 0
     expired = Registration.objects.filter(status=RegStatus.AWAITING_PAYMENT, hold_expires_at__lte=now)
-    for registration in expired.select_related("event").order_by("pk"):
-        with transaction.atomic():
-            _lock_event(registration.event)
-            locked = _lock_registration(registration)
-            if locked.status != RegStatus.AWAITING_PAYMENT or locked.hold_expires_at > now:
-                continue  # paid or released meanwhile
-            locked.status = RegStatus.CANCELLED
-            locked.cancelled_at = now
-            locked.hold_expires_at = None
-            locked.save(update_fields=["status", "cancelled_at", "hold_expires_at"])
-            _log(locked, "events.registration.hold_released", actor=None, source=Source.SYSTEM)
-            _offer_free_seats(locked.event, now=now)
+    for registration in expired.select_related("event", "charge").order_by("pk"):
+        if registration.charge is not None:
+            try:
+                charges.charge_expire(charge=registration.charge, now=now)
+            except DomainError:
+                continue  # Stripe unreachable: the next run tries again
+            registration.refresh_from_db(fields=["status"])
+            released += registration.status == RegStatus.CANCELLED
+            continue
+        if registration_hold_release(registration=registration, now=now).status == RegStatus.CANCELLED:
             released += 1
     return released
+
+
+def registration_checkout_start(*, registration: Registration, success_url: str, cancel_url: str) -> str:
+    """The Stripe Checkout address for a held seat. Call it outside any transaction."""
+    if registration.status != RegStatus.AWAITING_PAYMENT or registration.charge_id is None:
+        raise DomainError(_("This registration has nothing left to pay."))
+    url = charges.charge_checkout_start(charge=registration.charge, success_url=success_url, cancel_url=cancel_url)
+    # A Checkout session lives at least 30 minutes: the seat is held as long as it can be paid.
+    pay_before = type(registration.charge).objects.filter(pk=registration.charge_id).values_list("expires_at", flat=True).first()
+    if pay_before:
+        Registration.objects.filter(
+            pk=registration.pk, status=RegStatus.AWAITING_PAYMENT, hold_expires_at__lt=pay_before
+        ).update(hold_expires_at=pay_before)
+    return url
 
 
 # --- waiting list ----------------------------------------------------------------------
@@ -574,6 +686,27 @@ def _send_attendance(signal, registration: Registration) -> None:
         pe_category=event.pe_category,
         hours=event.hours,
     )
+
+
+# --- messages to attendees ---------------------------------------------------------
+
+
+def attendee_message_send(*, event: EventPage, subject: str, body: str, actor) -> AttendeeMessage:
+    """Staff write to every confirmed attendee of `event`; the e-mails are queued by a task
+    after commit, one per attendee, each once."""
+    event = event_source(event)
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject or not body:
+        raise DomainError(_("Write a subject and a message."))
+    if not Registration.objects.filter(event=event, status=RegStatus.CONFIRMED).exists():
+        raise DomainError(_("This event has no confirmed attendees to write to."))
+    with transaction.atomic():
+        message = AttendeeMessage(event=event, subject=subject[:150], body=body, created_by=actor)
+        message.full_clean(exclude=["event", "created_by"])
+        message.save()
+        _log(message, "events.message.sent", actor=actor, source=Source.SECRETARIAT, subject=message.subject)
+        _task_after_commit("events.tasks.attendee_message_deliver", message.pk)
+    return message
 
 
 # --- personal calendar -----------------------------------------------------------------

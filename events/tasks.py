@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from events import ical, services, tickets
-from events.models import EventCapacity, Registration, WaitlistEntry
+from events.models import AttendeeMessage, EventCapacity, Registration, WaitlistEntry
 from portal.mail import email_render_and_queue
 
 HOUSEKEEPING_SCHEDULE_NAME = "events.housekeeping"
@@ -87,6 +87,15 @@ def _send_confirmation(registration: Registration) -> None:
     message.send()
 
 
+def registration_payment_settle(pk: int) -> str:
+    """After a cancellation (or a payment that came too late): cancel the open payment or
+    refund the paid one. Idempotent; Stripe is called here, never inside a request's lock."""
+    registration = Registration.objects.filter(pk=pk).first()
+    if registration is None:
+        return "missing"
+    return services.registration_payment_settle(registration=registration)
+
+
 def registration_payment_instructions_send(pk: int) -> str:
     """How to pay for a held seat (IBAN and reference), once per registration."""
     registration = Registration.objects.select_related("event", "user").filter(pk=pk).first()
@@ -102,6 +111,7 @@ def registration_payment_instructions_send(pk: int) -> str:
             "event": page,
             "association": tickets._association(),
             "ticket_url": _absolute(page.url + page.reverse_subpage("ticket", args=[registration.code])),
+            "pay_online": settings.STRIPE_ENABLED,
         },
         language=language,
         kind="events.payment_instructions",
@@ -149,6 +159,35 @@ def registration_reminder_send(pk: int, kind: str) -> str:
         key=f"events-{kind}:{registration.pk}",
     )
     return "queued"
+
+
+def attendee_message_deliver(pk: int) -> str:
+    """Queue staff's message to each confirmed attendee, each once (the outbox key holds the
+    message and the registration), in the attendee's language for the surrounding text."""
+    message = AttendeeMessage.objects.select_related("event").filter(pk=pk).first()
+    if message is None:
+        return "missing"
+    confirmed = Registration.objects.filter(event=message.event, status=Registration.Status.CONFIRMED).select_related("user")
+    count = 0
+    for registration in confirmed.order_by("pk"):
+        language = _language(registration.user)
+        page = _page_in(message.event, language)
+        email_render_and_queue(
+            to=[registration.email],
+            template="events/email/attendee_message",
+            context={
+                "message": message,
+                "registration": registration,
+                "event": page,
+                "ticket_url": _absolute(page.url + page.reverse_subpage("ticket", args=[registration.code])),
+            },
+            language=language,
+            kind="events.attendee_message",
+            key=f"events-message:{message.pk}:{registration.pk}",
+        )
+        count += 1
+    AttendeeMessage.objects.filter(pk=pk).update(delivered_at=timezone.now(), recipients=count)
+    return f"queued {count}"
 
 
 def schedules_ensure() -> bool:

@@ -39,7 +39,7 @@ def _post_only(request):
 def _own_registration(request, page: EventPage, code: str) -> Registration:
     """The signed-in person's registration with `code` for this event; anyone else's is a 404."""
     registration = (
-        Registration.objects.select_related("event", "user")
+        Registration.objects.select_related("event", "user", "charge")
         .filter(code=code, user=request.user, event_id=page.source_page_id())
         .first()
     )
@@ -79,7 +79,39 @@ def register(request, page: EventPage):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(page.url)
-    return redirect(page.url + page.reverse_subpage("ticket", args=[registration.code]))
+    return _to_payment_or_ticket(request, page, registration)
+
+
+def _ticket_url(page: EventPage, registration: Registration) -> str:
+    return page.url + page.reverse_subpage("ticket", args=[registration.code])
+
+
+def _to_payment_or_ticket(request, page: EventPage, registration: Registration):
+    """After the seat is taken (and committed): a held seat goes on to Stripe Checkout when
+    online payment is configured; otherwise, or if Stripe cannot be reached, to the ticket
+    page with the ways to pay."""
+    if registration.status != Registration.Status.AWAITING_PAYMENT or not settings.STRIPE_ENABLED:
+        return redirect(_ticket_url(page, registration))
+    ticket_url = request.build_absolute_uri(_ticket_url(page, registration))
+    try:
+        url = services.registration_checkout_start(
+            registration=registration, success_url=ticket_url + "?paid=1", cancel_url=ticket_url
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_ticket_url(page, registration))
+    return redirect(url)
+
+
+def pay(request, page: EventPage, code: str):
+    """Pay a held seat online (again): to Stripe Checkout."""
+    refused = _post_only(request) or _login_required(request)
+    if refused:
+        return refused
+    registration = _own_registration(request, page, code)
+    if registration.status != Registration.Status.AWAITING_PAYMENT:
+        return redirect(_ticket_url(page, registration))
+    return _to_payment_or_ticket(request, page, registration)
 
 
 def cancel(request, page: EventPage, code: str):
@@ -101,8 +133,14 @@ def waitlist_join(request, page: EventPage):
     if refused:
         return refused
     guest_name = request.POST.get("guest_name", "").strip()[:150]
+    guest_email = request.POST.get("guest_email", "").strip()[:254]
+    if "guest_name" in request.POST and not guest_name:
+        messages.error(request, _("Enter your colleague's name."))
+        return redirect(page.url)
     try:
-        services.waitlist_join(event=page, user=request.user, guest_name=guest_name, actor=request.user)
+        services.waitlist_join(
+            event=page, user=request.user, guest_name=guest_name, guest_email=guest_email, actor=request.user
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -118,7 +156,7 @@ def waitlist_action(request, page: EventPage, pk: int, action: str):
     try:
         if action == "accept":
             registration = services.waitlist_offer_accept(entry=entry, actor=request.user)
-            return redirect(page.url + page.reverse_subpage("ticket", args=[registration.code]))
+            return _to_payment_or_ticket(request, page, registration)
         if action == "decline":
             services.waitlist_offer_decline(entry=entry, actor=request.user)
             messages.success(request, _("You have declined the seat. Thank you for letting us know."))
@@ -140,9 +178,13 @@ def ticket(request, page: EventPage, code: str):
     if refused:
         return refused
     registration = _own_registration(request, page, code)
+    charge = registration.charge
     context = {
         "page": page,
         "registration": registration,
+        "charge": charge,
+        "pay_online": settings.STRIPE_ENABLED and registration.status == Registration.Status.AWAITING_PAYMENT,
+        "returned_from_payment": request.GET.get("paid") == "1" and registration.status == Registration.Status.AWAITING_PAYMENT,
         "qr_svg": tickets.ticket_qr_svg(registration.code) if registration.status == Registration.Status.CONFIRMED else "",
         "association": tickets._association(),
         "can_cancel": timezone.now() < page.cancellation_deadline_at(),

@@ -5,14 +5,17 @@ The Secretariat group views registrations and the waiting list and checks people
 (see portal/roles.py); editors publish the event pages themselves.
 """
 
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 
-from events.admin_views import CancelView, MarkPaidView, RegistrationInspectView
+from events.admin_views import CancelView, MarkPaidView, MessageAttendeesView, RegistrationInspectView
 from events.models import Registration, WaitlistEntry
 from portal.audit import LogFormatter
 
@@ -30,8 +33,11 @@ LOG_ACTIONS = {
     "events.registration.cancelled": (_("Event registration cancelled"), "registration"),
     "events.registration.paid": (_("Event registration paid"), "registration"),
     "events.registration.hold_released": (_("Unpaid seat released"), "registration"),
+    "events.registration.paid_after_cancel": (_("Payment arrived after the seat was released; refunded"), "registration"),
+    "events.registration.refunded": (_("Payment refunded"), "registration"),
     "events.registration.checked_in": (_("Checked in"), "registration"),
     "events.registration.check_in_undone": (_("Check-in undone"), "registration"),
+    "events.message.sent": (_("Message sent to the attendees"), "message"),
     "events.waitlist.joined": (_("Joined the waiting list"), "waitlist"),
     "events.waitlist.offered": (_("Seat offered from the waiting list"), "waitlist"),
     "events.waitlist.accepted": (_("Offered seat accepted"), "waitlist"),
@@ -53,6 +59,10 @@ def _formatter(action: str, label):
                     message += " · " + gettext("guest: %(name)s") % {"name": data["guest"]}
             elif action == "events.registration.cancelled" and data.get("reason"):
                 message = f"{message}: {data['reason']}"
+            elif action == "events.message.sent" and data.get("subject"):
+                message = f"{message}: {data['subject']}"
+            elif action == "events.registration.refunded" and data.get("amount"):
+                message = gettext("Refunded: € %(amount)s") % {"amount": data["amount"]}
             elif action == "events.waitlist.offered" and data.get("expires_at"):
                 message = gettext("Seat offered until %(time)s") % {"time": data["expires_at"][:16].replace("T", " ")}
             return message
@@ -70,6 +80,17 @@ def register_events_log_actions(actions):
 class RegistrationIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("event", "user")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("events.change_registration"):
+            url = reverse("event_registrations:message")
+            event = self.request.GET.get("event")
+            if event and event.isdigit():
+                url += f"?event={event}"
+            buttons.append(HeaderButton(gettext("Message attendees"), url=url, icon_name="mail"))
+        return buttons
 
 
 class WaitlistIndexView(IndexView):
@@ -126,6 +147,7 @@ class RegistrationViewSet(ModelViewSet):
         "code",
         "price",
         "payment_reference",
+        "charge",
         "hold_expires_at",
         "paid_at",
         "checked_in_at",
@@ -148,6 +170,7 @@ class RegistrationViewSet(ModelViewSet):
             path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
             path("mark-paid/<int:pk>/", MarkPaidView.as_view(), name="mark_paid"),
             path("cancel/<int:pk>/", CancelView.as_view(), name="cancel"),
+            path("message/", MessageAttendeesView.as_view(), name="message"),
         ]
 
 

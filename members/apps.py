@@ -14,3 +14,9 @@ class MembersConfig(AppConfig):
 
         connect()  # the register's search documents follow the profiles
 
+        # The certification fee is a one-off payment; its arrival marks the application paid.
+        from members import signals
+        from members.services.certification import application_fee_charge_paid
+
+        signals.charge_paid.connect(application_fee_charge_paid, dispatch_uid="members.certification_fee_paid")
+

@@ -119,6 +119,24 @@ def _checkout_session(session: dict, path: str) -> None:
     _reference(session.get("invoice"), f"{path}.invoice")
     _match(session.get("payment_status"), f"{path}.payment_status", _WORD, optional=True)
     _amount(session.get("amount_total"), f"{path}.amount_total")
+    _match(session.get("mode"), f"{path}.mode", _WORD, optional=True)
+    _reference(session.get("payment_intent"), f"{path}.payment_intent")
+    _metadata(session.get("metadata"), f"{path}.metadata")
+
+
+def _stripe_charge(charge: dict, path: str) -> None:
+    """A Stripe charge (of a one-off payment) that was refunded."""
+    _match(charge.get("id"), f"{path}.id", _ID)
+    _reference(charge.get("payment_intent"), f"{path}.payment_intent")
+    _amount(charge.get("amount"), f"{path}.amount")
+    _amount(charge.get("amount_refunded"), f"{path}.amount_refunded")
+    _metadata(charge.get("metadata"), f"{path}.metadata")
+
+
+def _metadata(value, path: str) -> None:
+    metadata = _object(value, path)
+    _text(metadata.get("charge"), f"{path}.charge", 20)
+    _text(metadata.get("purpose"), f"{path}.purpose", 40)
 
 
 def _invoice(invoice: dict, path: str) -> None:
@@ -173,6 +191,10 @@ def _payment_method(method: dict, path: str) -> None:
 
 _CHECKS = {
     "checkout.session.completed": _checkout_session,
+    "checkout.session.async_payment_succeeded": _checkout_session,
+    "checkout.session.async_payment_failed": _checkout_session,
+    "checkout.session.expired": _checkout_session,
+    "charge.refunded": _stripe_charge,
     "invoice.paid": _invoice,
     "invoice.payment_failed": _invoice,
     "customer.subscription.updated": _subscription,

@@ -132,3 +132,85 @@ def subscription_retrieve(*, subscription_id: str) -> dict:
 
 def payment_method_retrieve(*, payment_method_id: str) -> dict:
     return client().v1.payment_methods.retrieve(payment_method_id).to_dict()
+
+
+# --- One-off payments (members.services.charges) ---------------------------------------
+
+# A one-off payment is paid at once: by card or iDEAL (no direct debit, which clears for days).
+ONE_OFF_PAYMENT_METHOD_TYPES = ["card", "ideal"]
+
+
+def charge_checkout_session_create(
+    *, charge, success_url: str, cancel_url: str, expires_at: int, email: str
+) -> dict:
+    """Start Stripe Checkout in payment mode for one charge; returns id, url and expires_at.
+
+    The session and its payment carry `metadata.charge`, which is how the webhook finds
+    the charge. The idempotency key makes a double click (or a retry) the same session.
+    """
+    metadata = {"charge": str(charge.pk), "purpose": charge.purpose}
+    try:
+        session = client().v1.checkout.sessions.create(
+            params={
+                "mode": "payment",
+                "client_reference_id": f"charge-{charge.pk}",
+                "customer_email": email,
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": "eur",
+                            "unit_amount": int(charge.amount * 100),
+                            "product_data": {"name": charge.description[:200]},
+                        },
+                    }
+                ],
+                "payment_method_types": ONE_OFF_PAYMENT_METHOD_TYPES,
+                "success_url": success_url,
+                "cancel_url": cancel_url,
+                "locale": _locale(),
+                "expires_at": expires_at,
+                "metadata": metadata,
+                "payment_intent_data": {"metadata": metadata, "description": charge.description[:200]},
+            },
+            options={"idempotency_key": f"charge-{charge.pk}-session-{expires_at}"},
+        )
+    except stripe.StripeError as error:
+        raise _unavailable(error) from error
+    return {"id": session.id, "url": session.url, "expires_at": getattr(session, "expires_at", None) or expires_at}
+
+
+def checkout_session_expire(*, session_id: str) -> bool:
+    """Close a Checkout session so it can no longer be paid. Returns False when it cannot be
+    closed because the customer completed it (the payment is on its way to the webhook)."""
+    try:
+        session = client().v1.checkout.sessions.retrieve(session_id)
+        if session.status == "complete":
+            return False
+        if session.status == "open":
+            session = client().v1.checkout.sessions.expire(session_id)
+    except stripe.InvalidRequestError as error:
+        # Closed meanwhile, or unknown to Stripe: either way nobody can pay it any more.
+        logger.warning("Stripe session %s could not be expired: %s", session_id, error)
+        return True
+    except stripe.StripeError as error:
+        raise _unavailable(error) from error
+    return session.status != "complete"
+
+
+def refund_create(*, charge, amount_cents: int, key: str) -> str:
+    """Refund (part of) a charge's payment at Stripe; returns the refund's id.
+
+    The refund's own state comes back by webhook (`charge.refunded`)."""
+    try:
+        refund = client().v1.refunds.create(
+            params={
+                "payment_intent": charge.stripe_payment_intent_id,
+                "amount": amount_cents,
+                "metadata": {"charge": str(charge.pk), "purpose": charge.purpose},
+            },
+            options={"idempotency_key": key},
+        )
+    except stripe.StripeError as error:
+        raise _unavailable(error) from error
+    return refund.id

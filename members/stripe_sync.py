@@ -37,6 +37,11 @@ A membership ended by the secretariat keeps its status; its payments are still
 recorded. An event for a customer the portal does not know is stored with the
 result "unknown customer" and changes nothing (it is not replayed later).
 
+One-off payments (Checkout in payment mode, their refunds) share this pipeline: an
+event whose object names a charge (`metadata.charge`, or `mode: payment`) is stored
+the same way and handed to `members.services.charges.charge_stripe_event_apply` in
+the same transaction; see there for how those facts merge.
+
 The only API call (reading the subscription for `checkout.session.completed`,
 or a changed payment method) happens before the transaction opens.
 """
@@ -54,6 +59,7 @@ from django.utils import timezone
 from members import stripe_gateway
 from members.history import HistoryAction
 from members.models import Membership, MembershipAction, Payment, StripeEvent
+from members.services import charges
 from members.services.membership import GRACE_DAYS
 from members.services.transitions import membership_log, membership_transition
 from portal.audit import Source
@@ -64,13 +70,14 @@ Status = Membership.Status
 Action = MembershipAction
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-HANDLED_TYPES = (
+MEMBERSHIP_TYPES = (
     "checkout.session.completed",
     "invoice.paid",
     "invoice.payment_failed",
     "customer.subscription.updated",
     "customer.subscription.deleted",
 )
+HANDLED_TYPES = tuple(dict.fromkeys(MEMBERSHIP_TYPES + charges.STRIPE_CHARGE_EVENTS))
 ENDED_SUBSCRIPTION = ("canceled", "incomplete_expired")
 LIVE_SUBSCRIPTION = ("active", "trialing")
 # A payment's status only moves up this ladder, whatever order the events arrive in.
@@ -155,6 +162,8 @@ def _fetch_for(event: dict) -> dict:
     extra: dict = {}
     if not settings.STRIPE_ENABLED:
         return extra
+    if charges.stripe_object_names_charge(event["type"], obj):
+        return extra
     if event["type"] == "checkout.session.completed" and _id(obj.get("subscription")):
         subscription = obj["subscription"]
         extra["subscription"] = (
@@ -203,6 +212,10 @@ def _event_apply(*, event: dict, extra: dict) -> str:
 
     obj = event["data"]["object"]
     if event["type"] not in HANDLED_TYPES:
+        result = RESULT_IGNORED_TYPE
+    elif charges.stripe_object_names_charge(event["type"], obj):
+        result = charges.charge_stripe_event_apply(event=event, at=at)
+    elif event["type"] not in MEMBERSHIP_TYPES:
         result = RESULT_IGNORED_TYPE
     else:
         membership = _membership_for(event["type"], obj)

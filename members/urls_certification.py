@@ -14,6 +14,7 @@ urlpatterns = [
          name="certification_assignment_remove"),
     path(pgettext_lazy("URL", "certification/application/<int:pk>/evidence/"), views.evidence_upload, name="certification_evidence_upload"),
     path(pgettext_lazy("URL", "certification/application/<int:pk>/submit/"), views.submit, name="certification_submit"),
+    path(pgettext_lazy("URL", "certification/application/<int:pk>/pay/"), views.fee_pay, name="certification_fee_pay"),
     path(pgettext_lazy("URL", "certification/certificate/<int:pk>/pdf/"), views.certificate_pdf, name="certificate_pdf"),
     path(pgettext_lazy("URL", "certification/evidence/<int:pk>/"), views.evidence_download, name="certification_evidence"),
     path(pgettext_lazy("URL", "certification/evidence/<int:pk>/remove/"), views.evidence_remove, name="certification_evidence_remove"),

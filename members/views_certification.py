@@ -4,11 +4,13 @@ Thin views: parse, authorise, call one service, render. Someone else's
 application or evidence answers 404, so that its existence is not revealed.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -84,6 +86,8 @@ def _application_context(request, application, **forms):
         "assignments": list(application.assignments.all()),
         "evidence": list(application.evidence.all()),
         "association": AssociationSettings.for_request(request),
+        "pay_online": settings.STRIPE_ENABLED and bool(application.fee_amount) and application.fee_paid_at is None,
+        "returned_from_payment": request.GET.get("paid") == "1" and application.fee_paid_at is None,
     }
     context.update(_objection_context(request, application, forms.get("objection_form")))
     if application.status == CertificationApplication.Status.DRAFT:
@@ -220,6 +224,22 @@ def submit(request, pk: int):
             messages.success(request, _("Your application is submitted."))
             return redirect("members:certification_application", pk=application.pk)
     return _render_application(request, application, status=400, submit_form=form)
+
+
+@login_required
+@require_POST
+def fee_pay(request, pk: int):
+    """Pay the application fee online: on to Stripe Checkout (back to the application after)."""
+    application = _own_application(request, pk)
+    back = request.build_absolute_uri(reverse("members:certification_application", args=[application.pk]))
+    try:
+        url = services.application_fee_checkout_start(
+            application=application, actor=request.user, success_url=back + "?paid=1", cancel_url=back
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("members:certification_application", pk=application.pk)
+    return redirect(url)
 
 
 @login_required

@@ -29,6 +29,7 @@ from members.history import register_history_actions
 from members.models import Membership, MembershipPlan
 from members import wagtail_hooks_certification  # noqa: F401  (the certification body's admin)
 from members import wagtail_hooks_register  # noqa: F401  (the register's audit actions)
+from members.wagtail_hooks_charges import ChargeViewSet
 
 # Other parts of the members app can add items to the "Members" menu through this hook.
 MEMBERS_MENU_HOOK = "register_members_menu_item"
@@ -170,7 +171,7 @@ class MembersViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     submenu_hook = MEMBERS_MENU_HOOK
-    items = (MembershipViewSet, MembershipPlanViewSet)
+    items = (MembershipViewSet, MembershipPlanViewSet, ChargeViewSet)
 
 
 @hooks.register("register_admin_viewset")

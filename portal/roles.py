@@ -144,6 +144,9 @@ ROLES: tuple[Role, ...] = (
             "members.view_payment",
             "members.add_payment",
             "members.view_memberprofile",
+            # One-off payments: record transfers and refunds (granted in members 0013).
+            "members.view_charge",
+            "members.record_charge",
             *CERTIFICATION_PAPERWORK,
             *CERTIFICATION_CASES_READING,
             *PE_REVIEW,

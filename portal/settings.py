@@ -280,6 +280,12 @@ if STRIPE_ENABLED and not STRIPE_WEBHOOK_SECRET:
         "(Stripe dashboard, Developers > Webhooks), or unset STRIPE_SECRET_KEY to switch online payment off."
     )
 
+# --- Events: how long a priced seat is held while its payment is open ----------
+# Paying online (Stripe Checkout) holds the seat this many minutes (Stripe's own
+# minimum for a Checkout session is 30); paying by bank transfer, this many days.
+EVENTS_PAYMENT_HOLD_MINUTES = env.int("EVENTS_PAYMENT_HOLD_MINUTES", default=30)
+EVENTS_TRANSFER_HOLD_DAYS = env.int("EVENTS_TRANSFER_HOLD_DAYS", default=3)
+
 # --- Signed credentials (members/credentials/keys.py) ---------------------------
 # The association's Ed25519 key (private JWK as JSON, or PEM) signs certificates'
 # credentials and status lists; retired public keys stay published so older

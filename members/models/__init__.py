@@ -42,3 +42,4 @@ from members.models.certification_cases import (  # noqa: F401
     Objection,
     ObjectionEvidence,
 )
+from members.models.charges import Charge  # noqa: F401

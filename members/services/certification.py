@@ -13,9 +13,11 @@ Impartiality (ISO/IEC 17024): `application_decide` refuses anyone who was ever
 assigned to assess the application, and the Decision row's CheckConstraint keeps
 decider and assessor apart in the database as well.
 
-The application fee is recorded on the application itself (`fee_amount`,
-`fee_reference`, `fee_paid_at`): submitting makes the fee due with a bank
-reference, and the secretariat marks it paid (`application_fee_mark_paid`).
+The application fee is due on submission (`fee_amount`, `fee_reference`) and paid
+through the membership app's one-off payments (purpose `members.certification_fee`):
+online through Stripe Checkout (`application_fee_checkout_start`), or by transfer
+that the secretariat records (`application_fee_mark_paid`). The payment's
+`charge_paid` signal sets `fee_paid_at` (`application_fee_charge_paid`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -286,22 +288,98 @@ def application_submit(*, application: CertificationApplication, actor, declarat
     return application
 
 
-@transaction.atomic
-def application_fee_mark_paid(*, application: CertificationApplication, actor, paid_on: date,
-                              reference: str = "") -> CertificationApplication:
-    """The secretariat records that the application fee arrived (a bank transfer)."""
-    application = _lock_application(application)
+# The application fee is a one-off payment (members.services.charges) with this purpose.
+FEE_PURPOSE = "members.certification_fee"
+
+
+def application_fee_charge(*, application: CertificationApplication):
+    """The fee's payment: the open or paid one, opened when there is none yet (no time limit:
+    the applicant pays online or by transfer when it suits them)."""
+    from members.models import Charge
+    from members.models.charges import charge_reference_new
+    from members.services import charges
+
+    existing = charges.charge_for(purpose=FEE_PURPOSE, object_id=application.pk)
+    if existing is not None and existing.status in (Charge.Status.OPEN, *Charge.PAID_STATUSES):
+        return existing
+    name = application.applicant.get_full_name() or application.applicant.email
+    try:
+        with transaction.atomic():
+            return charges.charge_open(
+                purpose=FEE_PURPOSE,
+                object_id=application.pk,
+                user=application.applicant,
+                amount=application.fee_amount,
+                description=f"Aanvraagkosten {application.level} · {name}",
+                refundable=False,
+                reference=f"RQIM-{application.pk}-{charge_reference_new()[4:]}",
+                source=Source.MEMBER,
+            )
+    except IntegrityError:
+        # Opened at the same moment by another request: one open payment per application.
+        return charges.charge_for(purpose=FEE_PURPOSE, object_id=application.pk)
+
+
+def _require_fee_due(application: CertificationApplication) -> None:
     if application.status == AppStatus.DRAFT:
         raise DomainError(_("The fee is due once the application is submitted."))
     if application.fee_paid_at is not None:
         raise DomainError(_("The fee of this application is already recorded as paid."))
+
+
+def application_fee_checkout_start(*, application: CertificationApplication, actor, success_url: str,
+                                   cancel_url: str) -> str:
+    """The applicant pays the fee online: the Stripe Checkout address. Outside any transaction."""
+    from members.services import charges
+
+    application = CertificationApplication.objects.select_related("applicant", "level").get(pk=application.pk)
+    _require_applicant(application, actor)
+    _require_fee_due(application)
+    charge = application_fee_charge(application=application)
+    return charges.charge_checkout_start(charge=charge, success_url=success_url, cancel_url=cancel_url)
+
+
+def application_fee_mark_paid(*, application: CertificationApplication, actor, paid_on: date,
+                              reference: str = "") -> CertificationApplication:
+    """The secretariat records that the application fee arrived (a bank transfer): on the fee's
+    payment, which marks the application paid (`application_fee_charge_paid`)."""
+    from members.services import charges
+
+    application = CertificationApplication.objects.select_related("applicant", "level").get(pk=application.pk)
+    _require_fee_due(application)
     if paid_on > timezone.localdate():
         raise DomainError(_("The payment date cannot be in the future."))
-    application.fee_paid_at = timezone.make_aware(datetime.combine(paid_on, time(12, 0)))
-    application.save(update_fields=["fee_paid_at", "updated_at"])
-    log_action(application, "members.certification_application.fee_paid", actor=actor, source=Source.SECRETARIAT,
-               data={"amount": application.fee_amount, "paid_on": paid_on, "reference": reference})
+    if not application.fee_amount:
+        raise DomainError(_("This application has no fee to pay."))
+    charge = application_fee_charge(application=application)
+    try:
+        charges.charge_transfer_record(charge=charge, actor=actor, paid_on=paid_on, note=reference)
+    except DomainError:
+        application.refresh_from_db()
+        _require_fee_due(application)
+        raise
+    application.refresh_from_db()
     return application
+
+
+def application_fee_charge_paid(sender, charge, purpose, **kwargs) -> None:
+    """members.signals.charge_paid: the fee arrived (online, or a transfer recorded); safe to repeat."""
+    if purpose != FEE_PURPOSE:
+        return
+    application = CertificationApplication.objects.filter(pk=int(charge.object_id)).first()
+    if application is None:
+        return
+    application = _lock_application(application)
+    if application.fee_paid_at is not None:
+        return
+    application.fee_paid_at = charge.paid_at
+    application.save(update_fields=["fee_paid_at", "updated_at"])
+    online = charge.method == charge.Method.STRIPE
+    log_action(application, "members.certification_application.fee_paid",
+               actor=None if online else charge.recorded_by,
+               source=Source.STRIPE if online else Source.SECRETARIAT,
+               data={"amount": charge.amount, "paid_on": timezone.localdate(charge.paid_at),
+                     "reference": charge.note or charge.reference, "method": charge.method})
 
 
 # --- Assessment ----------------------------------------------------------------------------

@@ -183,3 +183,42 @@ def post_body(client, body: str, *, secret: str = WEBHOOK_SECRET, timestamp: int
         content_type="application/json",
         HTTP_STRIPE_SIGNATURE=header if header is not None else signature_header(body, secret=secret, timestamp=timestamp),
     )
+
+
+def payment_session(
+    session_id: str,
+    *,
+    charge_pk: int,
+    amount: int,
+    payment_status: str = "paid",
+    payment_intent: str | None = "pi_test_1",
+    status: str = "complete",
+    purpose: str = "test.purpose",
+) -> dict:
+    """A Checkout session in payment mode for a one-off payment (members.Charge)."""
+    return {
+        "id": session_id,
+        "object": "checkout.session",
+        "mode": "payment",
+        "status": status,
+        "payment_status": payment_status,
+        "customer": None,
+        "payment_intent": payment_intent,
+        "client_reference_id": f"charge-{charge_pk}",
+        "amount_total": amount,
+        "currency": "eur",
+        "metadata": {"charge": str(charge_pk), "purpose": purpose},
+    }
+
+
+def refunded_charge(*, payment_intent: str, amount: int, amount_refunded: int, charge_pk: int | None = None) -> dict:
+    """A Stripe charge after (part of) it was refunded (`charge.refunded`); amount_refunded is the running total."""
+    return {
+        "id": f"ch_{payment_intent}",
+        "object": "charge",
+        "amount": amount,
+        "amount_refunded": amount_refunded,
+        "refunded": amount_refunded >= amount,
+        "payment_intent": payment_intent,
+        "metadata": {"charge": str(charge_pk)} if charge_pk else {},
+    }

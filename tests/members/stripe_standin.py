@@ -10,6 +10,8 @@ test can assert what was sent:
 
 `params` holds the form fields as stripe-python encodes them (`line_items[0][price]`).
 Seed `stripe_api.subscriptions` / `stripe_api.payment_methods` for GET requests.
+Checkout sessions made through it are kept in `stripe_api.sessions` (status "open";
+set it to "complete" to play a payer who finished paying); refunds answer "pending".
 Set `stripe_api.fail_with = 500` to make every request fail.
 """
 
@@ -44,6 +46,7 @@ class StripeStandIn:
         self.calls: list[Call] = []
         self.subscriptions: dict[str, dict] = {}
         self.payment_methods: dict[str, dict] = {}
+        self.sessions: dict[str, dict] = {}
         self.fail_with: int | None = None
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -114,12 +117,34 @@ class StripeStandIn:
             return 200, {"id": self._next_id("cus"), "object": "customer", "email": call.params.get("email")}
         if call.method == "POST" and call.path == "/v1/checkout/sessions":
             session_id = self._next_id("cs_test")
-            return 200, {
+            session = {
                 "id": session_id,
                 "object": "checkout.session",
                 "mode": call.params.get("mode"),
+                "status": "open",
                 "customer": call.params.get("customer"),
                 "url": f"https://checkout.stripe.test/c/pay/{session_id}",
+            }
+            if call.params.get("expires_at"):
+                session["expires_at"] = int(call.params["expires_at"])
+            self.sessions[session_id] = session
+            return 200, session
+        if segments[:3] == ["v1", "checkout", "sessions"] and len(segments) >= 4:
+            session = self.sessions.get(segments[3])
+            if session is None:
+                return 404, _error(f"No such checkout.session: '{segments[3]}'", "invalid_request_error")
+            if call.method == "POST" and segments[4:] == ["expire"]:
+                if session["status"] != "open":
+                    return 400, _error("Only Checkout Sessions with a status of open can be expired.", "invalid_request_error")
+                session["status"] = "expired"
+            return 200, session
+        if call.method == "POST" and call.path == "/v1/refunds":
+            return 200, {
+                "id": self._next_id("re"),
+                "object": "refund",
+                "amount": int(call.params.get("amount") or 0),
+                "payment_intent": call.params.get("payment_intent"),
+                "status": "pending",
             }
         if call.method == "POST" and call.path == "/v1/billing_portal/sessions":
             session_id = self._next_id("bps")
