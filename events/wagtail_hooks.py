@@ -202,3 +202,11 @@ class EventsViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_events_viewsets():
     return EventsViewSetGroup()
+
+
+@hooks.register("library_session_materials")
+def library_session_materials(*, locale_id, limit):
+    """The knowledge library lists the materials of past events (knowledge/library.py)."""
+    from events.selectors import event_materials_past
+
+    return event_materials_past(locale_id=locale_id, limit=limit)

@@ -114,3 +114,6 @@ class NormPage(Page):
 
 # Permanent education: categories, requirements, the ledger (knowledge/pe_models.py).
 from knowledge.pe_models import *  # noqa: E402,F401,F403
+
+# The knowledge library: topics, authors, the library index and articles (knowledge/library_models.py).
+from knowledge.library_models import *  # noqa: E402,F401,F403
