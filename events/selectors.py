@@ -167,3 +167,15 @@ def event_materials_past(*, locale_id: int, limit: int) -> list[dict]:
         }
         for event, ids in found
     ]
+
+
+def events_upcoming_brief(*, locale_id: int, limit: int) -> list[dict]:
+    """The next events in one language, soonest first, as plain dicts (title, url, start):
+    the knowledge app's news digest lists them (the "digest_upcoming_events" hook). One query."""
+    events = (
+        EventPage.objects.live().public()
+        .filter(locale_id=locale_id, start__gte=timezone.now(), is_cancelled=False)
+        .only("id", "title", "url_path", "start", "locale_id", "path", "depth")
+        .order_by("start", "pk")[:limit]
+    )
+    return [{"title": event.title, "url": event.full_url, "start": event.start} for event in events]

@@ -210,3 +210,11 @@ def library_session_materials(*, locale_id, limit):
     from events.selectors import event_materials_past
 
     return event_materials_past(locale_id=locale_id, limit=limit)
+
+
+@hooks.register("digest_upcoming_events")
+def digest_upcoming_events(*, locale_id, limit):
+    """The news digest (knowledge/digest.py) lists the upcoming events."""
+    from events.selectors import events_upcoming_brief
+
+    return events_upcoming_brief(locale_id=locale_id, limit=limit)

@@ -117,3 +117,6 @@ from knowledge.pe_models import *  # noqa: E402,F401,F403
 
 # The knowledge library: topics, authors, the library index and articles (knowledge/library_models.py).
 from knowledge.library_models import *  # noqa: E402,F401,F403
+
+# The news digest: subscriptions and editions (knowledge/digest_models.py).
+from knowledge.digest_models import *  # noqa: E402,F401,F403

@@ -54,10 +54,11 @@ ANONYMOUS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 # A stored page may vary only on what the key already covers.
 STORABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
 PRIVATE_DIRECTIVES = {"private", "no-store", "no-cache"}
-# Query parameters pages read (the news list's page and tag). An address with any other
+# Query parameters pages read (the news list's page, tag and category; the library's topic
+# and type). An address with any other
 # parameter (?utm_source=..., ?x=1, ?x=2, ...) is served fresh: nobody can fill the
 # cache with endless variants of one page.
-CACHEABLE_QUERY_PARAMS = {"page", "tag"}
+CACHEABLE_QUERY_PARAMS = {"page", "tag", "category", "topic", "type"}
 # Fields a draft save changes on a page: the live site stays as it was.
 DRAFT_ONLY_FIELDS = {
     "wagtail_admin_comments",

@@ -10,7 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from members.api import api
 from members.webhooks import stripe_webhook
 from portal import views
-from portal.feeds import NewsAtomFeed, NewsRssFeed
+from portal.feeds import NewsAtomFeed, NewsCategoryAtomFeed, NewsRssFeed
 from portal.sitemaps import PortalSitemap
 
 handler404 = "portal.views.page_not_found"
@@ -43,8 +43,10 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("news/feed/rss/", NewsRssFeed(), name="news_feed_rss"),
     path("news/feed/atom/", NewsAtomFeed(), name="news_feed_atom"),
+    path("news/feed/atom/<slug:slug>/", NewsCategoryAtomFeed(), name="news_feed_atom_category"),
     path("", include("members.urls")),
     path("", include("knowledge.pe_urls")),
+    path("", include("knowledge.digest_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
