@@ -57,8 +57,11 @@ class NormIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         from knowledge.norms import norm_pages_listed
 
+        from knowledge.consultation import consultations_open
+
         context = super().get_context(request, *args, **kwargs)
         context["norm_pages"] = norm_pages_listed(index=self)
+        context["open_consultations"] = consultations_open()
         return context
 
 
@@ -120,3 +123,6 @@ from knowledge.library_models import *  # noqa: E402,F401,F403
 
 # The news digest: subscriptions and editions (knowledge/digest_models.py).
 from knowledge.digest_models import *  # noqa: E402,F401,F403
+
+# Public consultation on a draft norm version (knowledge/consultation_models.py).
+from knowledge.consultation_models import *  # noqa: E402,F401,F403

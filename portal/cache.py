@@ -300,6 +300,7 @@ def connect_signals() -> None:
     # By label: portal.models builds on this module, so this module does not import it.
     AssociationSettings = apps.get_model("portal", "AssociationSettings")
     NavigationMenu = apps.get_model("portal", "NavigationMenu")
+    NewsCategory = apps.get_model("portal", "NewsCategory")
 
     uid = "portal.cache"
     for signal in (
@@ -317,7 +318,7 @@ def connect_signals() -> None:
         dispatch_uid=f"{uid}.page_delete",
     )
     post_save.connect(_purge_on_settings_save, sender=AssociationSettings, dispatch_uid=f"{uid}.save.settings")
-    for model in (NavigationMenu, AssociationSettings, PageViewRestriction, Site, Locale, get_image_model()):
+    for model in (NavigationMenu, NewsCategory, AssociationSettings, PageViewRestriction, Site, Locale, get_image_model()):
         if model is not AssociationSettings:
             post_save.connect(_purge_on_signal, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
         post_delete.connect(_purge_on_signal, sender=model, dispatch_uid=f"{uid}.delete.{model._meta.label}")

@@ -142,7 +142,7 @@ class NewsIndexPage(Page):
         if category_slug:
             context["current_category"] = NewsCategory.objects.filter(slug=category_slug).first()
             items = items.filter(categories__slug=category_slug).distinct()
-        context["categories"] = news_categories_used(locale=self.locale_id)
+        context["categories"] = news_categories_used(locale=self.locale_id, request=request)
         paginator = Paginator(items, NEWS_PER_PAGE)
         news_page = paginator.get_page(request.GET.get("page"))
         context["news_page"] = news_page
@@ -242,7 +242,6 @@ def news_list_queryset(request=None):
         .prefetch_related(
             Prefetch("image__renditions", queryset=Rendition.objects.filter(filter_spec=NEWS_CARD_IMAGE)),
             "tags",
-            "categories",
         )
         .order_by("-date", "-pk")
     )
@@ -265,9 +264,15 @@ def featured_news(*, locale, request=None):
     return items.filter(featured=True).first() or items.first()
 
 
-def news_categories_used(*, locale) -> list:
-    """The categories that live news items in one language use, by name (one query)."""
-    return list(NewsCategory.objects.filter(news_pages__live=True, news_pages__locale=locale).distinct())
+def news_categories_used(*, locale, request=None) -> list:
+    """The categories that live news items in one language use, by name: from the cache
+    (portal/cache.py), rebuilt after a publish or a change to a category."""
+    locale_id = getattr(locale, "pk", locale)
+
+    def build():
+        return list(NewsCategory.objects.filter(news_pages__live=True, news_pages__locale_id=locale_id).distinct())
+
+    return cached_part(f"news-categories:{locale_id}", build, request=request)
 
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))

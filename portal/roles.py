@@ -124,6 +124,11 @@ ROLES: tuple[Role, ...] = (
             "knowledge.view_digest",
             "knowledge.add_digest",
             "knowledge.view_digestsubscription",
+            # Consultations on draft norm versions: editors open them; the committee handles the comments.
+            "knowledge.view_consultation",
+            "knowledge.add_consultation",
+            "knowledge.change_consultation",
+            "knowledge.view_consultationcomment",
         ),
         root_page_permissions=PAGE_EDITING,
         root_collection_permissions=MEDIA_EDITING,
@@ -175,7 +180,17 @@ ROLES: tuple[Role, ...] = (
     ),
     # The norm committee approves norm versions through the "Norm approval" workflow only;
     # publishing happens when they approve, so they need no page permissions of their own.
-    Role(NORM_COMMITTEE, permissions=(ADMIN_ACCESS,)),
+    # They also read the comments of a consultation by criterion and record how each was handled.
+    Role(
+        NORM_COMMITTEE,
+        permissions=(
+            ADMIN_ACCESS,
+            "knowledge.view_consultation",
+            "knowledge.change_consultation",
+            "knowledge.view_consultationcomment",
+            "knowledge.change_consultationcomment",
+        ),
+    ),
 )
 
 

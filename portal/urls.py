@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("knowledge.pe_urls")),
     path("", include("knowledge.digest_urls")),
+    path("", include("knowledge.consultation_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
