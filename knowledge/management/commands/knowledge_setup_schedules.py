@@ -5,12 +5,16 @@ Idempotent: an existing schedule (perhaps with a time changed by hand) is left a
 
 from django.core.management.base import BaseCommand
 
-from knowledge.tasks import DIGEST_SCHEDULE_NAME, schedules_ensure
+from knowledge.tasks import DIGEST_SCHEDULE_NAME, PUBLISH_SCHEDULE_NAME, schedules_ensure
 
 
 class Command(BaseCommand):
-    help = "Register the monthly news digest (new news, norms and upcoming events to subscribers)."
+    help = (
+        "Register the monthly news digest (new news, norms and upcoming events to subscribers) and the "
+        "scheduled publication of pages (a norm version on its effective date)."
+    )
 
     def handle(self, *args, **options):
         created = schedules_ensure()
-        self.stdout.write(f"Schedule {DIGEST_SCHEDULE_NAME}: {'created' if created else 'already present'}.")
+        state = "created" if created else "already present"
+        self.stdout.write(f"Schedules {DIGEST_SCHEDULE_NAME}, {PUBLISH_SCHEDULE_NAME}: {state}.")
