@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -48,6 +48,9 @@ urlpatterns += i18n_patterns(
     path("", include("knowledge.pe_urls")),
     path("", include("knowledge.digest_urls")),
     path("", include("knowledge.consultation_urls")),
+    # Wagtail's pages, with a fallback to Dutch for a page not translated yet (portal.views.page_serve).
+    # Same pattern as Wagtail's own, leaving its /_util/ views alone.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", views.page_serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

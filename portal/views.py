@@ -5,13 +5,16 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.utils import translation
 from django.views.decorators.http import require_GET
-from wagtail.models import Locale, Page
+from wagtail import hooks
+from wagtail.models import Locale, Page, Site
+from wagtail.views import serve as wagtail_serve
 from wagtail.search.query import And, PlainText, SearchQuery
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -74,6 +77,47 @@ def search(request):
         pages = Page.objects.live().public().filter(locale=Locale.get_active(), depth__gt=1).specific()
         results = Paginator(pages.autocomplete(terms), SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/search.html", {"query": query, "results": results})
+
+
+def page_serve(request, path):
+    """Wagtail's page view, falling back to the default language for a page not translated yet.
+
+    /en/normen/rqim-norm-2026-1/ finds no English page; rather than a 404 it serves the
+    Dutch page at that address, in the English interface, with a note that the text is
+    not translated yet (`request.portal_translation_fallback`, shown by base.html, which
+    also keeps the address out of search engines). Only live, public pages qualify, and
+    every before_serve_page hook (members-only, page cache) runs as for any page.
+    """
+    try:
+        return wagtail_serve(request, path)
+    except Http404:
+        if (translation.get_language() or settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE:
+            raise
+        route = _default_language_route(request, path)
+        if route is None:
+            raise
+    page, args, kwargs = route
+    request.portal_translation_fallback = page
+    for fn in hooks.get_hooks("before_serve_page"):
+        result = fn(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return page.serve(request, *args, **kwargs)
+
+
+def _default_language_route(request, path):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    root = site.root_page.get_translation_or_none(Locale.get_default()) or site.root_page
+    try:
+        route = root.specific.route(request, [component for component in path.split("/") if component])
+    except Http404:
+        return None
+    page = route[0]
+    if page.depth <= 2 or not page.live or page.get_view_restrictions().exists():
+        return None
+    return route
 
 
 def page_not_found(request, exception=None):
