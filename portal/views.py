@@ -11,6 +11,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from wagtail import hooks
 from wagtail.models import Locale, Page, Site
@@ -61,22 +62,76 @@ def search_query(text: str) -> SearchQuery | None:
     return And([PlainText(word) for word in words]) if len(words) > 1 else PlainText(words[0])
 
 
+SEARCH_MAX_RESULTS = 200
+
+
+def search_types() -> dict[str, tuple[str, list]]:
+    """What the search can be narrowed to: {key: (label, page models)}. The portal's own
+    (news, pages) and whatever apps add with the "register_search_types" hook, each
+    returning [(key, label, [page models])]."""
+    from portal.models import NewsIndexPage, NewsPage, StandardPage
+
+    types = {"news": (gettext_lazy("News"), [NewsPage, NewsIndexPage])}
+    for provider in hooks.get_hooks("register_search_types"):
+        for key, label, models in provider():
+            types[key] = (label, models)
+    types["pages"] = (gettext_lazy("Other pages"), [StandardPage])
+    return types
+
+
+def search_topics() -> dict[str, tuple[str, object]]:
+    """Topics the search can be narrowed to: {slug: (label, callable giving page ids)}, from the
+    "register_search_topics" hook (each returning [(slug, label, callable)])."""
+    topics = {}
+    for provider in hooks.get_hooks("register_search_topics"):
+        for slug, label, page_ids in provider():
+            topics[slug] = (label, page_ids)
+    return topics
+
+
 @require_GET
 def search(request):
-    """The site search: published, public pages in the reader's language.
+    """The site search: published, public pages in the reader's language, narrowed by
+    type (?type=) and topic (?topic=).
 
-    It matches the pages' autocomplete fields, which hold what anyone may read: a
-    members-only page offers its title and introduction, never its body
-    (`MembersOnlyMixin.public_body`).
+    Everyone's search matches the pages' autocomplete fields, which hold what anyone may
+    read: a members-only page offers its title and introduction, never its body
+    (`MembersOnlyMixin.public_body`). A member's search also finds members-only pages by
+    their body (full-text search; on PostgreSQL with the Dutch configuration).
     """
+    from members.selectors import user_is_active_member
+
     query = (request.GET.get("q") or "").strip()[:200]
     terms = search_query(query)
+    types, topics = search_types(), search_topics()
+    kind = request.GET.get("type") if request.GET.get("type") in types else ""
+    topic = request.GET.get("topic") if request.GET.get("topic") in topics else ""
     results = None
     if terms is not None:
         # The tree's root (depth 1) is no page to show.
-        pages = Page.objects.live().public().filter(locale=Locale.get_active(), depth__gt=1).specific()
-        results = Paginator(pages.autocomplete(terms), SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "portal/search.html", {"query": query, "results": results})
+        pages = Page.objects.live().public().filter(locale=Locale.get_active(), depth__gt=1)
+        if kind:
+            pages = pages.type(*types[kind][1])
+        if topic:
+            pages = pages.filter(id__in=list(topics[topic][1]()))
+        found = pages.specific().autocomplete(terms)
+        if user_is_active_member(user=request.user):
+            listed = list(found[:SEARCH_MAX_RESULTS])
+            seen = {page.pk for page in listed}
+            for page in pages.specific().search(" ".join(re.findall(r"\w+", query)[:SEARCH_MAX_WORDS]))[:SEARCH_MAX_RESULTS]:
+                if getattr(page, "members_only", False) and page.pk not in seen:
+                    listed.append(page)
+                    seen.add(page.pk)
+            found = listed
+        results = Paginator(found, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/search.html", {
+        "query": query,
+        "results": results,
+        "search_types": [(key, label) for key, (label, _models) in types.items()],
+        "search_topics": [(slug, label) for slug, (label, _ids) in topics.items()],
+        "current_type": kind,
+        "current_topic": topic,
+    })
 
 
 def page_serve(request, path):
