@@ -21,6 +21,7 @@ SEEDERS = [
     "members.demo.seed_members",
     "members.demo_certification.seed_certification",
     "knowledge.demo.seed_norms",
+    "knowledge.demo_library.seed_library",
     "knowledge.demo_pe.seed_pe",
     "events.demo.seed_events",
     "members.demo_register.seed_register",
