@@ -133,3 +133,49 @@ def event_page_context(*, page: EventPage, request) -> dict:
         "is_past": past,
         "can_check_in": user.is_authenticated and user.has_perm("events.check_in_registration"),
     }
+
+
+def event_materials_past(*, locale_id: int, limit: int) -> list[dict]:
+    """Materials of past events in one language, newest first: the knowledge library lists
+    them (through the "library_session_materials" hook, events/wagtail_hooks.py).
+
+    Each item is a plain dict: title, url, date, documents ([{title, url}]). Two queries
+    whatever the number of events; the documents are read from the raw stream data.
+    """
+    from wagtail.documents import get_document_model
+
+    events = (
+        EventPage.objects.live().public()
+        .filter(locale_id=locale_id, end__lt=timezone.now(), is_cancelled=False)
+        .only("id", "title", "url_path", "start", "materials", "locale_id", "path", "depth")
+        .order_by("-start", "-pk")[: limit * 3]
+    )
+    found = []
+    for event in events:
+        ids = [block.get("value") for block in event.materials.raw_data if block.get("type") == "document"]
+        if ids:
+            found.append((event, [pk for pk in ids if pk]))
+        if len(found) >= limit:
+            break
+    documents = get_document_model().objects.in_bulk([pk for _event, ids in found for pk in ids])
+    return [
+        {
+            "title": event.title,
+            "url": event.url,
+            "date": timezone.localtime(event.start).date(),
+            "documents": [{"title": documents[pk].title, "url": documents[pk].url} for pk in ids if pk in documents],
+        }
+        for event, ids in found
+    ]
+
+
+def events_upcoming_brief(*, locale_id: int, limit: int) -> list[dict]:
+    """The next events in one language, soonest first, as plain dicts (title, url, start):
+    the knowledge app's news digest lists them (the "digest_upcoming_events" hook). One query."""
+    events = (
+        EventPage.objects.live().public()
+        .filter(locale_id=locale_id, start__gte=timezone.now(), is_cancelled=False)
+        .only("id", "title", "url_path", "start", "locale_id", "path", "depth")
+        .order_by("start", "pk")[:limit]
+    )
+    return [{"title": event.title, "url": event.full_url, "start": event.start} for event in events]

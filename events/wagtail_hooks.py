@@ -225,3 +225,19 @@ class EventsViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_events_viewsets():
     return EventsViewSetGroup()
+
+
+@hooks.register("library_session_materials")
+def library_session_materials(*, locale_id, limit):
+    """The knowledge library lists the materials of past events (knowledge/library.py)."""
+    from events.selectors import event_materials_past
+
+    return event_materials_past(locale_id=locale_id, limit=limit)
+
+
+@hooks.register("digest_upcoming_events")
+def digest_upcoming_events(*, locale_id, limit):
+    """The news digest (knowledge/digest.py) lists the upcoming events."""
+    from events.selectors import events_upcoming_brief
+
+    return events_upcoming_brief(locale_id=locale_id, limit=limit)

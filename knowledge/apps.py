@@ -17,3 +17,12 @@ class KnowledgeConfig(AppConfig):
         from knowledge import pe_receivers
 
         pe_receivers.connect()
+
+        # The search form and the library list topics from the cache: a change retires them.
+        from django.db.models.signals import post_delete, post_save
+
+        from portal.cache import cache_purge
+
+        Topic = self.get_model("Topic")
+        for signal in (post_save, post_delete):
+            signal.connect(lambda **kwargs: cache_purge(), sender=Topic, weak=False, dispatch_uid=f"knowledge.topic.{signal}")

@@ -51,7 +51,11 @@ def norm_page_context(*, page, today: date) -> dict:
         in_force_page = (
             NormPage.objects.live().public().filter(norm_version=in_force, locale_id=page.locale_id).first()
         )
+    Consultation = apps.get_model("knowledge", "Consultation")
+    consultation = Consultation.objects.filter(norm_version=version).first()
     return {
+        "consultation": consultation,
+        "consultation_state": consultation.state() if consultation else None,
         "norm_version": version,
         "norm_areas": norm_areas(norm_version=version),
         "norm_status": status,

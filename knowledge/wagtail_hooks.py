@@ -26,3 +26,6 @@ def norm_index_uses_committee_workflow(request, page):
 
 
 from knowledge import pe_wagtail_hooks  # noqa: E402,F401
+from knowledge import library_wagtail_hooks  # noqa: E402,F401
+from knowledge import digest_wagtail_hooks  # noqa: E402,F401
+from knowledge import consultation_wagtail_hooks  # noqa: E402,F401

@@ -64,6 +64,7 @@ class HeadingBlock(blocks.StructBlock):
     class Meta:
         icon = "title"
         label = _("Heading")
+        help_text = _("A heading that divides the page into sections; level 2 for sections, level 3 within one.")
         template = "blocks/heading.html"
         preview_value = {"text": "Over de vereniging", "level": "h2"}
 
@@ -81,6 +82,7 @@ class ImageBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         label = _("Image")
+        help_text = _("An image from the image library. Its alternative text is the image's description unless you give another here.")
         template = "blocks/image.html"
 
 
@@ -91,6 +93,7 @@ class DocumentLinkBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = _("Document link")
+        help_text = _("A link to a document (PDF, Word, …) from the documents library, shown with its type and size.")
         template = "blocks/document_link.html"
 
 
@@ -102,6 +105,7 @@ class CallToActionBlock(blocks.StructBlock):
     class Meta:
         icon = "pick"
         label = _("Call to action")
+        help_text = _("A box that invites the reader to do something, with one button.")
         template = "blocks/call_to_action.html"
         preview_value = {
             "title": "Word lid",
@@ -117,6 +121,7 @@ class QuoteBlock(blocks.StructBlock):
     class Meta:
         icon = "openquote"
         label = _("Quote")
+        help_text = _("A quotation, with who said it.")
         template = "blocks/quote.html"
         preview_value = {"quote": "Kwaliteit die je kunt controleren.", "attribution": "Een opdrachtgever"}
 
@@ -136,3 +141,8 @@ class BodyBlock(blocks.StreamBlock):
     document = DocumentLinkBlock()
     call_to_action = CallToActionBlock()
     quote = QuoteBlock()
+
+
+# Help text for editors, set on the block's Meta rather than as an argument: an argument
+# would be part of every StreamField's migration state, and this is text for the admin only.
+BodyBlock.base_blocks["paragraph"].meta.help_text = _("Paragraphs with links, lists and sub-headings.")

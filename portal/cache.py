@@ -54,10 +54,11 @@ ANONYMOUS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 # A stored page may vary only on what the key already covers.
 STORABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
 PRIVATE_DIRECTIVES = {"private", "no-store", "no-cache"}
-# Query parameters pages read (the news list's page and tag). An address with any other
+# Query parameters pages read (the news list's page, tag and category; the library's topic
+# and type). An address with any other
 # parameter (?utm_source=..., ?x=1, ?x=2, ...) is served fresh: nobody can fill the
 # cache with endless variants of one page.
-CACHEABLE_QUERY_PARAMS = {"page", "tag"}
+CACHEABLE_QUERY_PARAMS = {"page", "tag", "category", "topic", "type"}
 # Fields a draft save changes on a page: the live site stays as it was.
 DRAFT_ONLY_FIELDS = {
     "wagtail_admin_comments",
@@ -299,6 +300,7 @@ def connect_signals() -> None:
     # By label: portal.models builds on this module, so this module does not import it.
     AssociationSettings = apps.get_model("portal", "AssociationSettings")
     NavigationMenu = apps.get_model("portal", "NavigationMenu")
+    NewsCategory = apps.get_model("portal", "NewsCategory")
 
     uid = "portal.cache"
     for signal in (
@@ -316,7 +318,7 @@ def connect_signals() -> None:
         dispatch_uid=f"{uid}.page_delete",
     )
     post_save.connect(_purge_on_settings_save, sender=AssociationSettings, dispatch_uid=f"{uid}.save.settings")
-    for model in (NavigationMenu, AssociationSettings, PageViewRestriction, Site, Locale, get_image_model()):
+    for model in (NavigationMenu, NewsCategory, AssociationSettings, PageViewRestriction, Site, Locale, get_image_model()):
         if model is not AssociationSettings:
             post_save.connect(_purge_on_signal, sender=model, dispatch_uid=f"{uid}.save.{model._meta.label}")
         post_delete.connect(_purge_on_signal, sender=model, dispatch_uid=f"{uid}.delete.{model._meta.label}")

@@ -1,14 +1,16 @@
-"""RSS and Atom feeds of the news, one per language (/news/feed/rss/, /en/news/feed/atom/)."""
+"""RSS and Atom feeds of the news, one per language (/news/feed/rss/, /en/news/feed/atom/), and an
+Atom feed per category (/news/feed/atom/<slug>/, /en/news/feed/atom/<slug>/)."""
 
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from portal.models import NewsIndexPage, NewsPage
+from portal.models import NewsCategory, NewsIndexPage, NewsPage
 
 FEED_ITEMS = 20
 
@@ -27,14 +29,11 @@ class NewsRssFeed(Feed):
             return index.get_url(request=request)
         return "/"
 
+    def news(self, request):
+        return NewsPage.objects.live().public().filter(locale=Locale.get_active())
+
     def items(self, request):
-        items = list(
-            NewsPage.objects.live()
-            .public()
-            .filter(locale=Locale.get_active())
-            .prefetch_related("tags")
-            .order_by("-date", "-pk")[:FEED_ITEMS]
-        )
+        items = list(self.news(request).prefetch_related("tags").order_by("-date", "-pk")[:FEED_ITEMS])
         for item in items:
             item.feed_url = item.get_url(request=request)
         return items
@@ -70,3 +69,23 @@ class NewsRssFeed(Feed):
 class NewsAtomFeed(NewsRssFeed):
     feed_type = Atom1Feed
     subtitle = NewsRssFeed.description
+
+
+class NewsCategoryAtomFeed(NewsAtomFeed):
+    """The news of one category, in the reader's language."""
+
+    def get_object(self, request, slug):
+        category = NewsCategory.objects.filter(slug=slug).first()
+        if category is None:
+            raise Http404("No such news category.")
+        request.news_category = category
+        return request
+
+    def title(self, request):
+        return f"{NewsRssFeed.title}: {request.news_category.name}"
+
+    def link(self, request):
+        return f"{super().link(request)}?category={request.news_category.slug}"
+
+    def news(self, request):
+        return super().news(request).filter(categories=request.news_category)

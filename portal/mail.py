@@ -53,6 +53,7 @@ def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> 
         subject=message.subject[:255],
         body_text=text,
         body_html=html,
+        headers={str(name): str(value) for name, value in (message.extra_headers or {}).items()},
         queued_at=timezone.now(),
     )
     # The unique `key` is left to the database, so two requests racing for the
@@ -69,19 +70,29 @@ def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> 
 
 
 def email_render_and_queue(
-    *, to: list[str], template: str, context: dict, language: str, kind: str, key: str | None = None,
+    *,
+    to: list[str],
+    template: str,
+    context: dict,
+    language: str,
+    kind: str,
+    key: str | None = None,
     reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail:
     """Render `<template>_subject.txt`, `.txt` and (if present) `.html` in `language` and queue them.
 
     `reply_to`: where an answer goes (a client writing to a manager through the register).
+    `headers` are sent with the message (e.g. List-Unsubscribe).
 
     The plain-text parts are rendered without HTML escaping ("AT&T" stays "AT&T").
     """
     with translation.override(language):
         subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
         body = _render_text(f"{template}.txt", context)
-        message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=reply_to or None)
+        message = EmailMultiAlternatives(
+            subject=subject, body=body, to=to, reply_to=reply_to or None, headers=headers or {}
+        )
         try:
             html_template = get_template(f"{template}.html")
         except TemplateDoesNotExist:  # the HTML part is optional; errors inside it are bugs

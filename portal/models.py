@@ -7,9 +7,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -142,12 +143,43 @@ class NewsIndexPage(Page):
         if tag_slug:
             context["current_tag"] = Tag.objects.filter(slug=tag_slug).first() or Tag(name=tag_slug, slug=tag_slug)
             items = items.filter(tags__slug=tag_slug).distinct()
+        category_slug = (request.GET.get("category") or "").strip()
+        if category_slug:
+            context["current_category"] = NewsCategory.objects.filter(slug=category_slug).first()
+            items = items.filter(categories__slug=category_slug).distinct()
+        context["categories"] = news_categories_used(locale=self.locale_id, request=request)
         paginator = Paginator(items, NEWS_PER_PAGE)
         news_page = paginator.get_page(request.GET.get("page"))
         context["news_page"] = news_page
         context["paginator"] = paginator
         context["news_index"] = self
         return context
+
+
+class NewsCategory(models.Model):
+    """A fixed section of the news (a snippet): association, norms, events, …
+
+    Unlike tags, which editors coin freely, categories are few and each has its own
+    Atom feed (/news/feed/atom/<slug>/)."""
+
+    name_nl = models.CharField(_("name (Dutch)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in addresses: ?category=… and the feed."))
+
+    panels = [FieldPanel("name_nl"), FieldPanel("name_en"), FieldPanel("slug")]
+
+    class Meta:
+        verbose_name = _("news category")
+        verbose_name_plural = _("news categories")
+        ordering = ["name_nl"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        english = (get_language() or "nl").startswith("en")
+        return self.name_en if english and self.name_en else self.name_nl
 
 
 class NewsPageTag(TaggedItemBase):
@@ -167,9 +199,18 @@ class NewsPage(MembersOnlyMixin, Page):
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
+    categories = ParentalManyToManyField(NewsCategory, blank=True, verbose_name=_("categories"), related_name="news_pages")
+    featured = models.BooleanField(
+        _("featured"),
+        default=False,
+        help_text=_("Show this item prominently on the home page (the newest featured item is shown)."),
+    )
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("date"), FieldPanel("tags")], heading=_("Details")),
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("categories"), FieldPanel("tags"), FieldPanel("featured")],
+            heading=_("Details"),
+        ),
         FieldPanel("lead"),
         FieldPanel("image"),
         FieldPanel("body"),
@@ -214,6 +255,29 @@ def news_list_queryset(request=None):
 def news_latest(*, locale, limit: int, request=None):
     """The newest published news items in one language (a Locale or its key), with what lists show."""
     return list(news_list_queryset(request).filter(locale=locale)[:limit])
+
+
+def featured_news(*, locale, request=None):
+    """The news item to feature on the home page in one language (a Locale or its key), or None.
+
+    The newest published, public item that editors marked "featured"; when none is
+    marked, the newest item. Members-only items qualify too: the home page shows their
+    title and lead, which anyone may read. It comes with its card image rendition,
+    tags and categories (a constant number of queries).
+    """
+    items = news_list_queryset(request).filter(locale=locale)
+    return items.filter(featured=True).first() or items.first()
+
+
+def news_categories_used(*, locale, request=None) -> list:
+    """The categories that live news items in one language use, by name: from the cache
+    (portal/cache.py), rebuilt after a publish or a change to a category."""
+    locale_id = getattr(locale, "pk", locale)
+
+    def build():
+        return list(NewsCategory.objects.filter(news_pages__live=True, news_pages__locale_id=locale_id).distinct())
+
+    return cached_part(f"news-categories:{locale_id}", build, request=request)
 
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
@@ -331,6 +395,9 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(
+        _("extra headers"), default=dict, blank=True, help_text=_("For example List-Unsubscribe on a digest.")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

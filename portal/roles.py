@@ -120,6 +120,24 @@ ROLES: tuple[Role, ...] = (
             "portal.add_navigationmenu",
             "portal.change_navigationmenu",
             "portal.delete_navigationmenu",
+            # News categories, the library's topics and authors (snippets), and the news digest.
+            "portal.add_newscategory",
+            "portal.change_newscategory",
+            "portal.delete_newscategory",
+            "knowledge.add_topic",
+            "knowledge.change_topic",
+            "knowledge.delete_topic",
+            "knowledge.add_author",
+            "knowledge.change_author",
+            "knowledge.delete_author",
+            "knowledge.view_digest",
+            "knowledge.add_digest",
+            "knowledge.view_digestsubscription",
+            # Consultations on draft norm versions: editors open them; the committee handles the comments.
+            "knowledge.view_consultation",
+            "knowledge.add_consultation",
+            "knowledge.change_consultation",
+            "knowledge.view_consultationcomment",
         ),
         root_page_permissions=PAGE_EDITING,
         root_collection_permissions=MEDIA_EDITING,
@@ -176,7 +194,17 @@ ROLES: tuple[Role, ...] = (
     ),
     # The norm committee approves norm versions through the "Norm approval" workflow only;
     # publishing happens when they approve, so they need no page permissions of their own.
-    Role(NORM_COMMITTEE, permissions=(ADMIN_ACCESS,)),
+    # They also read the comments of a consultation by criterion and record how each was handled.
+    Role(
+        NORM_COMMITTEE,
+        permissions=(
+            ADMIN_ACCESS,
+            "knowledge.view_consultation",
+            "knowledge.change_consultation",
+            "knowledge.view_consultationcomment",
+            "knowledge.change_consultationcomment",
+        ),
+    ),
 )
 
 

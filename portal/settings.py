@@ -303,6 +303,7 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # reset runs through allauth
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.images.ImageForm"  # alternative text (the description) required
 WAGTAILEMBEDS_FINDERS: list = []  # no embeds: nothing is loaded from elsewhere
 WAGTAILSEARCH_BACKENDS = {
     # The database backend picks PostgreSQL full-text search on PostgreSQL.

@@ -21,8 +21,12 @@ def email_send(pk: int) -> str:
             return "already-sent"
         email.attempts += 1
         message = EmailMultiAlternatives(
-            subject=email.subject, body=email.body_text, from_email=email.from_email, to=email.recipients,
+            subject=email.subject,
+            body=email.body_text,
+            from_email=email.from_email,
+            to=email.recipients,
             reply_to=[address.strip() for address in email.reply_to.split(",") if address.strip()] or None,
+            headers=email.headers or None,
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -12,8 +12,8 @@ from members.api import api
 from members.sitemaps import RegisterSitemap
 from members.webhooks import stripe_webhook
 from portal import views
+from portal.feeds import NewsAtomFeed, NewsCategoryAtomFeed, NewsRssFeed
 from portal.member_home import member_home
-from portal.feeds import NewsAtomFeed, NewsRssFeed
 from portal.sitemaps import PortalSitemap
 
 handler404 = "portal.views.page_not_found"
@@ -47,8 +47,14 @@ urlpatterns += i18n_patterns(
     path("news/feed/rss/", NewsRssFeed(), name="news_feed_rss"),
     path("news/feed/atom/", NewsAtomFeed(), name="news_feed_atom"),
     path(pgettext_lazy("URL", "my-portal/"), member_home, name="member_home"),
+    path("news/feed/atom/<slug:slug>/", NewsCategoryAtomFeed(), name="news_feed_atom_category"),
     path("", include("members.urls")),
     path("", include("knowledge.pe_urls")),
+    path("", include("knowledge.digest_urls")),
+    path("", include("knowledge.consultation_urls")),
+    # Wagtail's pages, with a fallback to Dutch for a page not translated yet (portal.views.page_serve).
+    # Same pattern as Wagtail's own, leaving its /_util/ views alone.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", views.page_serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

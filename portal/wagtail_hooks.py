@@ -14,7 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.audit import LogFormatter
 from portal.cache import page_cache_allow
-from portal.models import NavigationMenu, OutboundEmail
+from portal.models import NavigationMenu, NewsCategory, OutboundEmail
 from portal.viewsets import ServiceRecordViewSet
 
 
@@ -34,6 +34,23 @@ class NavigationMenuViewSet(SnippetViewSet):
 
 
 register_snippet(NavigationMenuViewSet)
+
+
+class NewsCategoryViewSet(SnippetViewSet):
+    """The few fixed sections of the news; each has its own Atom feed."""
+
+    model = NewsCategory
+    icon = "tag"
+    menu_label = _("News categories")
+    menu_name = "news-categories"
+    menu_order = 255
+    add_to_admin_menu = True
+    list_display = ["name_nl", "name_en", "slug"]
+    search_fields = ["name_nl", "name_en"]
+    search_backend_name = None
+
+
+register_snippet(NewsCategoryViewSet)
 
 
 @hooks.register("before_serve_page")

@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
@@ -32,20 +32,23 @@ def home_url():
 def language_links(context):
     """Links to the same page in every language, for a switch that works without JavaScript.
 
-    On a CMS page each link goes to the published translation of that page (or the
-    home page of that language when there is none yet); on any other page (search,
-    accounts, a 404) to the same address and query string in that language.
-    Each link is a dict: code, name, url (site-relative), current (bool).
+    On a CMS page each link goes to the published translation of that page; when there
+    is none yet, to the page itself under that language's prefix, which shows the Dutch
+    text with a note (portal.views.page_serve). On any other page (search, accounts,
+    a 404) to the same address and query string in that language.
+    Each link is a dict: code, name, url (site-relative), current (bool), translated
+    (bool: False for such a fallback, which search engines are not offered).
     A page's links come from the cache (portal/cache.py), purged when a page is published.
     """
     request = context.get("request")
     page = context.get("page")
     current = translation.get_language()
+    fallbacks: set[str] = set()
     if context.get("language_urls"):
         # Pages outside the language prefix (/verify/) choose the language by their own links.
         urls = context["language_urls"]
     elif isinstance(page, Page) and page.pk:
-        urls = cached_part(
+        urls, fallbacks = cached_part(
             f"language-links:{_host(request)}:{page.pk}",
             lambda: _page_language_urls(request, page),
             request=request,
@@ -55,7 +58,7 @@ def language_links(context):
     else:
         urls = {code: home_url_for(code) for code, _name in settings.LANGUAGES}
     return [
-        {"code": code, "name": name, "url": urls[code], "current": code == current}
+        {"code": code, "name": name, "url": urls[code], "current": code == current, "translated": code not in fallbacks}
         for code, name in settings.LANGUAGES
     ]
 
@@ -65,15 +68,35 @@ def _host(request) -> str:
     return request.get_host() if request is not None else ""
 
 
-def _page_language_urls(request, page) -> dict[str, str]:
+def _page_language_urls(request, page) -> tuple[dict[str, str], set[str]]:
+    """(url per language, the languages shown by falling back to the default language's page)."""
     translations = {
         p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")
     }
-    urls = {}
+    source = translations.get(settings.LANGUAGE_CODE)
+    urls, fallbacks = {}, set()
     for code, _name in settings.LANGUAGES:
-        target = translations.get(code) or _home_for_language(request, code)
+        target = translations.get(code)
+        if target is None and source is not None and source.depth > 2:
+            fallback = fallback_url(request, source, code)
+            if fallback:
+                urls[code] = fallback
+                fallbacks.add(code)
+                continue
+        target = target or _home_for_language(request, code)
         urls[code] = (target.get_url(request=request) if target is not None else None) or home_url_for(code)
-    return urls
+    return urls, fallbacks
+
+
+def fallback_url(request, page, code: str) -> str | None:
+    """The address of a default-language `page` under `code`'s prefix (/en/normen/…/): it shows
+    the page's own text with a note that it is not translated yet (portal.views.page_serve)."""
+    parts = page.get_url_parts(request=request)
+    if parts is None:
+        return None
+    _site_id, _root_url, page_path = parts
+    with translation.override(code):
+        return reverse("wagtail_serve", args=[page_path.lstrip("/")])
 
 
 def _home_for_language(request, code):

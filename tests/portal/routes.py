@@ -18,6 +18,7 @@ REGEX_SAMPLES = {
     r"^confirm-email/(?P<key>[-:\w]+)/$": "confirm-email/x/",
     r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "password/reset/key/1-x/",
     r"^((?:[\w\-]+/)*)$": "x/",
+    r"^(?!_util/)((?:[\w\-]+/)*)$": "x/",
     r"^.*/$": "x/",
     r"^(?P<pk>\d+)/revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$": "1/revisions/compare/earliest...latest/",
 }

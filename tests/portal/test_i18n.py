@@ -38,11 +38,11 @@ def test_switch_on_an_english_page_goes_back_to_the_dutch_original(client):
     assert _switch(client.get(english.url).content.decode())["nl"] == page.url
 
 
-def test_switch_goes_to_the_english_home_page_when_a_page_has_no_translation(client):
+def test_switch_goes_to_the_dutch_text_under_en_when_a_page_has_no_translation(client):
     pages.home("en")
     page = pages.standard_page(pages.home(), title="Alleen Nederlands")
 
-    assert _switch(client.get(page.url).content.decode())["en"] == "/en/"
+    assert _switch(client.get(page.url).content.decode())["en"] == f"/en{page.url}"
 
 
 def test_switch_ignores_a_translation_that_is_still_a_draft(client):
@@ -50,7 +50,7 @@ def test_switch_ignores_a_translation_that_is_still_a_draft(client):
     page = pages.standard_page(pages.home(), title="Over ons")
     pages.translate(page, "en", title="About us", publish_it=False)
 
-    assert _switch(client.get(page.url).content.decode())["en"] == "/en/"
+    assert _switch(client.get(page.url).content.decode())["en"] == f"/en{page.url}"
 
 
 def test_switch_on_search_keeps_the_query(client):

@@ -205,7 +205,8 @@ def test_search_costs_the_same_queries_for_few_and_many_results(client, django_a
     for n in range(count):
         pages.add(pages.home(), StandardPage(title=f"Normen {n}", intro="Over normen"), revision=False)
 
-    with django_assert_max_num_queries(15):
+    # On a cold cache: the site, menus, settings and the library's topics are read once.
+    with django_assert_max_num_queries(17):
         response = client.get("/search/", {"q": "norm"})
 
     assert len(_result_titles(response.content.decode())) == min(count, SEARCH_RESULTS_PER_PAGE)
@@ -224,3 +225,58 @@ def test_postgres_finds_the_start_of_a_word_and_keeps_members_only_text_out(clie
     assert connection.vendor == "postgresql"
     assert _result_titles(client.get("/search/", {"q": "beroepsn"}).content.decode()) == ["Beroepsnormen"]
     assert _result_titles(client.get("/search/", {"q": "zonneb"}).content.decode()) == []
+
+
+# --- narrowing by type and topic; members-only content ----------------------------------
+
+
+def test_search_narrows_to_one_type(client):
+    from tests.knowledge.library import article, library_index
+
+    index = pages.news_index(pages.home())
+    pages.news_item(index, title="Nieuws over integriteit", lead="Integriteit telt.")
+    article(library_index(), title="Artikel over integriteit", intro="Integriteit in de praktijk.")
+
+    everything = _result_titles(client.get("/search/", {"q": "integriteit"}).content.decode())
+    library = _result_titles(client.get("/search/", {"q": "integriteit", "type": "library"}).content.decode())
+    news = _result_titles(client.get("/search/", {"q": "integriteit", "type": "news"}).content.decode())
+
+    assert sorted(everything) == ["Artikel over integriteit", "Nieuws over integriteit"]
+    assert library == ["Artikel over integriteit"]
+    assert news == ["Nieuws over integriteit"]
+
+
+def test_search_finds_norm_pages_by_type(client):
+    from tests.knowledge.norms import norm_index, norm_page, two_versions
+
+    _old, current = two_versions()
+    norm_page(norm_index(), current, title="RQIM-norm tweeduizendzesentwintig")
+
+    assert _result_titles(client.get("/search/", {"q": "tweeduizendzesentwintig", "type": "norms"}).content.decode()) == [
+        "RQIM-norm tweeduizendzesentwintig"
+    ]
+    assert _result_titles(client.get("/search/", {"q": "tweeduizendzesentwintig", "type": "news"}).content.decode()) == []
+
+
+def test_search_narrows_to_a_topic(client):
+    from tests.knowledge.library import article, library_index, topic
+
+    index = library_index()
+    article(index, title="Leiderschap en integriteit", intro="Over integriteit.", topics=[topic("leiderschap")])
+    article(index, title="Zorg en integriteit", intro="Ook integriteit.", topics=[topic("zorg")])
+
+    titles = _result_titles(client.get("/search/", {"q": "integriteit", "topic": "leiderschap"}).content.decode())
+
+    assert titles == ["Leiderschap en integriteit"]
+
+
+def test_a_members_only_article_body_is_found_by_members_only(client):
+    from tests.knowledge.library import article, library_index
+    from tests.members.factories import MembershipFactory
+
+    article(library_index(), title="Ledenartikel", intro="Voor leden.", members_only=True,
+            body=[("paragraph", "<p>Het woord kwartiermaker staat alleen hier.</p>")])
+
+    assert _result_titles(client.get("/search/", {"q": "kwartiermaker"}).content.decode()) == []
+    client.force_login(MembershipFactory(active=True).user)
+    assert _result_titles(client.get("/search/", {"q": "kwartiermaker"}).content.decode()) == ["Ledenartikel"]

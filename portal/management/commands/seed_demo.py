@@ -24,6 +24,7 @@ SEEDERS = [
     "members.demo_dashboard.seed_membership_history",
     "members.demo_certification.seed_certification",
     "knowledge.demo.seed_norms",
+    "knowledge.demo_library.seed_library",
     "knowledge.demo_pe.seed_pe",
     "events.demo.seed_events",
     "knowledge.demo_pe.seed_pe_attendance",
