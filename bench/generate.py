@@ -123,7 +123,7 @@ ROLES = [
     ("Interim-HR-directeur", "education", "Cultuurverandering, medezeggenschap en strategische personeelsplanning."),
     ("Interim-manager supply chain", "logistics", "Lean, ERP- en WMS-implementaties, distributie en inkoop."),
     ("Interim-manager energietransitie", "energy", "Netbeheer, verduurzaming en grote infrastructuurprojecten."),
-    ("Interim-manager vastgoed", "real-estate", "Portefeuillestrategie, huisvesting en bouwprojecten."),
+    ("Interim-manager vastgoed", "housing", "Portefeuillestrategie, huisvesting en bouwprojecten."),
     ("Interim-manager zorglogistiek", "healthcare", "Capaciteitsmanagement en patiëntlogistiek in ziekenhuizen."),
 ]
 LANGUAGES = ["Nederlands, Engels", "Nederlands, Engels, Duits", "Nederlands", "Nederlands, Engels, Frans"]

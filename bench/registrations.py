@@ -90,11 +90,19 @@ def session_cookie(user) -> str:
     return session.session_key
 
 
+class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
+    """Send Secure cookies to http://127.0.0.1 too, as browsers do for loopback: with DEBUG off the
+    portal marks its session and CSRF cookies Secure, and the bench speaks plain HTTP on loopback."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Member:
     def __init__(self, base: str, user):
         self.base = base
         self.csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked token
-        self.jar = http.cookiejar.CookieJar()
+        self.jar = http.cookiejar.CookieJar(policy=LoopbackPolicy())
         for name, value in ((settings.SESSION_COOKIE_NAME, session_cookie(user)), (settings.CSRF_COOKIE_NAME, self.csrf)):
             self.jar.set_cookie(
                 http.cookiejar.Cookie(0, name, value, None, False, "127.0.0.1", False, False, "/", True, False, None, True, None, None, {})
