@@ -77,7 +77,7 @@ def test_write_puts_figures_targets_and_previous_side_by_side(tmp_path):
 
     markdown = (tmp_path / "report.md").read_text()
     row = next(line for line in markdown.splitlines() if line.startswith("| pages.event.rps"))
-    assert row.split(" | ")[1:7] == ["90.0 req/s", "75.0 req/s", "≥ 80 req/s", "**MISSED**", "100 req/s",
+    assert [cell.strip() for cell in row.strip("|").split("|")][1:7] == ["90.0 req/s", "75.0 req/s", "≥ 80 req/s", "**MISSED**", "100 req/s",
                                      "×0.75 (worse)"]
     assert "0 of 2 targets met" not in markdown and "1 of 2 targets met" in markdown
     assert json.loads((tmp_path / "report.json").read_text())["summary"]["missed"] == ["pages.event.rps"]
