@@ -149,13 +149,15 @@ def fmt_ratio(figure: dict) -> str:
     return f"×{ratio:.2f} ({word})"
 
 
-def latency_svg(pages: dict[str, dict], *, title: str = "Latency per page (ms)") -> str:
-    """Grouped horizontal bars: p50, p95 and p99 per page (at the main scale)."""
+def latency_svg(pages: dict[str, dict], *, title: str = "Latency per page (ms)", previous: dict | None = None) -> str:
+    """Grouped horizontal bars: p50, p95 and p99 per page (at the main scale); with `previous`
+    (the same pages in an earlier report), a black mark at each earlier value."""
     rows = [(name, figures) for name, figures in pages.items() if figures.get("p99") is not None]
+    previous = previous or {}
     colours = {"p50": "#4c9a2a", "p95": "#e0a800", "p99": "#c0392b"}
-    label_width, bar_width, bar_height, gap = 150, 420, 9, 12
+    label_width, bar_width, bar_height, gap = 150, 420, 12, 12
     height = 40 + len(rows) * (3 * bar_height + gap) + 30
-    top = max([max(f.get(k) or 0 for k in colours) for _n, f in rows] or [1]) or 1
+    top = max([max(max(f.get(k) or 0, (previous.get(n) or {}).get(k) or 0) for k in colours) for n, f in rows] or [1]) or 1
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 90}" height="{height}" '
         f'font-family="sans-serif" font-size="11" role="img" aria-label="{html.escape(title)}">',
@@ -168,7 +170,14 @@ def latency_svg(pages: dict[str, dict], *, title: str = "Latency per page (ms)")
             value = figures.get(k) or 0
             width = max(1.0, value / top * bar_width)
             out.append(f'<rect x="{label_width}" y="{y}" width="{width:.1f}" height="{bar_height}" fill="{colour}"/>')
-            out.append(f'<text x="{label_width + width + 4:.1f}" y="{y + bar_height - 1}">{k} {value:.0f}</text>')
+            text = f"{k} {value:.0f}"
+            before = (previous.get(name) or {}).get(k)
+            if before:
+                mark = label_width + before / top * bar_width
+                out.append(f'<rect x="{mark - 1:.1f}" y="{y - 1}" width="2" height="{bar_height + 2}" fill="#000"/>')
+                text += f" (was {before:.0f})"
+            out.append(f'<text x="{label_width + max(width, (before or 0) / top * bar_width) + 4:.1f}" '
+                       f'y="{y + bar_height - 2}">{text}</text>')
             y += bar_height
         y += gap
     legend_x = label_width
@@ -253,8 +262,11 @@ def write(report: dict, directory: Path, *, previous: dict | None = None, compar
         report["compare_with"] = compare_with
     chart = "report-latency.svg"
     report["chart"] = chart
-    main_pages = (report.get("pages") or {}).get(str(report["run"].get("scale")), {})
-    (directory / chart).write_text(latency_svg(main_pages, title=f"Latency per page at scale {report['run'].get('scale')} (ms)"))
+    scale = str(report["run"].get("scale"))
+    main_pages = (report.get("pages") or {}).get(scale, {})
+    earlier = ((previous or {}).get("pages") or {}).get(scale)
+    title = f"Latency per page at scale {scale} (ms)" + ("; black marks: the previous report" if earlier else "")
+    (directory / chart).write_text(latency_svg(main_pages, title=title, previous=earlier))
     (directory / "report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     (directory / "report.md").write_text(markdown(report))
     return report

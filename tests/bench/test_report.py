@@ -62,7 +62,8 @@ def test_comparison_gives_the_ratio_and_says_better_or_worse():
 
 def test_write_puts_figures_targets_and_previous_side_by_side(tmp_path):
     previous_path = tmp_path / "old.json"
-    previous_path.write_text(json.dumps({"figures": [figure("pages.event.rps", 100.0)]}))
+    previous_path.write_text(json.dumps({"figures": [figure("pages.event.rps", 100.0)],
+                                         "pages": {"1.0": {"event": {"p50": 18.0, "p95": 60.0, "p99": 120.0}}}}))
     data = {
         "run": {"scale": 1.0, "small_scale": 0.01, "seconds": 20, "connections": 4, "tool": "wrk", "commit": "abc"},
         "figures": [figure("pages.event.rps", 75.0, small=90.0), figure("queries.event", 12, "queries", small=12,
@@ -82,7 +83,7 @@ def test_write_puts_figures_targets_and_previous_side_by_side(tmp_path):
     assert "0 of 2 targets met" not in markdown and "1 of 2 targets met" in markdown
     assert json.loads((tmp_path / "report.json").read_text())["summary"]["missed"] == ["pages.event.rps"]
     svg = (tmp_path / "report-latency.svg").read_text()
-    assert svg.startswith("<svg") and "p99 300" in svg and "event" in svg
+    assert svg.startswith("<svg") and "p99 300 (was 120)" in svg and "event" in svg
     assert written["figures"][0]["ratio"] == 0.75
 
 
