@@ -159,7 +159,7 @@ def latency_svg(pages: dict[str, dict], *, title: str = "Latency per page (ms)",
     height = 40 + len(rows) * (3 * bar_height + gap) + 30
     top = max([max(max(f.get(k) or 0, (previous.get(n) or {}).get(k) or 0) for k in colours) for n, f in rows] or [1]) or 1
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 90}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 170}" height="{height}" '
         f'font-family="sans-serif" font-size="11" role="img" aria-label="{html.escape(title)}">',
         f'<text x="4" y="16" font-size="13" font-weight="bold">{html.escape(title)}</text>',
     ]
