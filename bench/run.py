@@ -131,13 +131,35 @@ def portal_env(config: Config, *, database: str | None = None, **extra) -> dict[
     return env
 
 
+def run_group(command: list[str], *, env: dict, timeout: float, cwd: Path = ROOT, capture: bool = False,
+              quiet: bool = False) -> tuple[int, str]:
+    """Run a command in its own process group and wait; on a timeout, Ctrl-C or SIGTERM stop the
+    whole group (a benchmark script and the gunicorn it started) before passing the exception on."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, text=True, start_new_session=True,
+                               stdout=subprocess.PIPE if capture else None,
+                               stderr=subprocess.STDOUT if quiet else None)
+    try:
+        out, _ = process.communicate(timeout=timeout)
+        return process.returncode, out or ""
+    except BaseException:
+        for sig, grace in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(process.pid, sig)
+                process.wait(timeout=grace)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        raise
+
+
 def run(command: list[str], *, env: dict, timeout: float = 1800, quiet: bool = False, cwd: Path = ROOT) -> str:
     """Run a command; raise with the end of its output when it fails."""
-    result = subprocess.run(command, cwd=cwd, env=env, timeout=timeout, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT if quiet else None)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[:3])} … exited {result.returncode}:\n{(result.stdout or '')[-3000:]}")
-    return result.stdout or ""
+    code, out = run_group(command, env=env, timeout=timeout, cwd=cwd, capture=True, quiet=quiet)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(command[:3])} … exited {code}:\n{out[-3000:]}")
+    return out
 
 
 # --- PostgreSQL and Redis -------------------------------------------------------------------
@@ -430,9 +452,9 @@ def webhook_replay(config: Config, work: Path) -> dict:
     command = [PYTHON, str(BENCH / "webhooks.py"), "--events", str(events), "--seed", str(config.seed),
                "--url", f"http://{HOST}:{config.port}/stripe/webhook/", "--concurrency", str(CONNECTIONS),
                "--json", str(out)]
-    result = subprocess.run(command, cwd=ROOT, env=portal_env(config), timeout=3600, text=True)
+    code, _ = run_group(command, env=portal_env(config), timeout=3600)
     if not out.exists():
-        raise RuntimeError(f"bench/webhooks.py exited {result.returncode} without figures")
+        raise RuntimeError(f"bench/webhooks.py exited {code} without figures")
     return json.loads(out.read_text())
 
 
@@ -442,9 +464,9 @@ def registration_race(config: Config, work: Path) -> dict:
     command = [PYTHON, str(BENCH / "registrations.py"), "--port", str(config.port + 1), "--workers", str(WORKERS),
                "--throughput-count", "200" if config.scale >= 0.1 else "40", "--json", str(out)]
     env = portal_env(config, BASE_URL=f"http://{HOST}:{config.port + 1}")
-    result = subprocess.run(command, cwd=ROOT, env=env, timeout=1800, text=True)
+    code, _ = run_group(command, env=env, timeout=1800)
     if not out.exists():
-        raise RuntimeError(f"bench/registrations.py exited {result.returncode} without figures")
+        raise RuntimeError(f"bench/registrations.py exited {code} without figures")
     return json.loads(out.read_text())
 
 
