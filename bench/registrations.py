@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import json
 import os
 import secrets
 import signal
@@ -152,7 +153,6 @@ def main() -> int:
         return 2
 
     run = secrets.token_hex(3)
-    results2 = None
     (last_seats, ample), users = setup(args.seats, args.attempts + args.throughput_count, run)
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
@@ -196,14 +196,7 @@ def main() -> int:
         print(f"  {registered / elapsed * 60:.0f} registrations per minute, server errors {errors2}, "
               f"flow p50 {statistics.median(times2):.3f} s, p95 {percentile(times2, 0.95):.3f} s")
         ok = confirmed == args.seats and errors == 0 and errors2 == 0 and registered == args.throughput_count
-        return 0 if ok else 1
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        if args.json and results2 is not None:
-            import json
-
-            times2 = [seconds for seconds, _statuses in results2]
+        if args.json:
             args.json.write_text(json.dumps({
                 "race": {
                     "attempts": args.attempts, "concurrency": args.concurrency, "seats": args.seats,
@@ -216,6 +209,10 @@ def main() -> int:
                     "p50_s": statistics.median(times2), "p95_s": percentile(times2, 0.95),
                 },
             }, indent=2))
+        return 0 if ok else 1
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
