@@ -13,7 +13,7 @@ INSTALL := PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/install-venv.sh
 # locale_overrides/ rewords a few of allauth's and Django's Dutch strings; it comes first in LOCALE_PATHS.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po locale_overrides/locale/*/LC_MESSAGES/*.po))
 
-.PHONY: setup setup-test run test test-browser browser messages lock clean help
+.PHONY: setup setup-test run test test-browser browser bench messages lock clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -58,6 +58,13 @@ test-browser: setup-test browser  ## the end-to-end journey in Debian's Chromium
 browser:  ## install Debian's Chromium if it is not there
 	bash scripts/install-chromium.sh
 
+# The benchmark suite (bench/run.py): PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 must answer.
+BENCH_SCALE ?= 1
+BENCH_SECONDS ?= 20
+export BENCH_SCALE BENCH_SECONDS BENCH_COMPARE
+bench: setup-test  ## benchmarks on PostgreSQL, Redis and gunicorn (BENCH_SCALE, BENCH_SECONDS, BENCH_COMPARE): bench/report.md
+	$(PY) bench/run.py
+
 messages: setup  ## refresh the Dutch catalogue after changing strings (needs gettext's xgettext)
 	$(RUN_ENV) $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 	$(PY) scripts/compile_messages.py
@@ -66,4 +73,4 @@ lock:  ## refresh requirements.lock and requirements-test.lock from pyproject.to
 	$(PYTHON) scripts/lock.py
 
 clean:  ## remove the virtual environment, the demo database and generated files
-	rm -rf $(VENV) db.sqlite3 var static_collected test-results locale/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) db.sqlite3 var static_collected test-results locale/*/LC_MESSAGES/*.mo bench/report.md bench/report.json bench/report-latency.svg

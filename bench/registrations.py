@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import json
 import os
 import secrets
 import signal
@@ -90,11 +91,19 @@ def session_cookie(user) -> str:
     return session.session_key
 
 
+class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
+    """Send Secure cookies to http://127.0.0.1 too, as browsers do for loopback: with DEBUG off the
+    portal marks its session and CSRF cookies Secure, and the bench speaks plain HTTP on loopback."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Member:
     def __init__(self, base: str, user):
         self.base = base
         self.csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked token
-        self.jar = http.cookiejar.CookieJar()
+        self.jar = http.cookiejar.CookieJar(policy=LoopbackPolicy())
         for name, value in ((settings.SESSION_COOKIE_NAME, session_cookie(user)), (settings.CSRF_COOKIE_NAME, self.csrf)):
             self.jar.set_cookie(
                 http.cookiejar.Cookie(0, name, value, None, False, "127.0.0.1", False, False, "/", True, False, None, True, None, None, {})
@@ -137,6 +146,7 @@ def main() -> int:
     parser.add_argument("--throughput-count", type=int, default=200)
     parser.add_argument("--port", type=int, default=8109)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if not settings.DATABASE_IS_POSTGRES:
         print("Needs PostgreSQL: set DATABASE_URL=postgres://... (a scratch database).")
@@ -151,11 +161,15 @@ def main() -> int:
         env={**os.environ},
     )
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 90  # two workers loading Django on a busy machine
+        while True:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=2).read()
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    print("gunicorn did not start")
+                    return 2
                 time.sleep(0.2)
         members = [Member(base, user) for user in users]
 
@@ -178,8 +192,23 @@ def main() -> int:
         errors2 = sum(1 for _seconds, statuses in results2 for status in statuses if status >= 500)
         registered = Registration.objects.filter(event=ample).count()
         print(f"Throughput: {args.members} members at a time, {registered} registrations in {elapsed:.1f} s")
-        print(f"  {registered / elapsed * 60:.0f} registrations per minute, server errors {errors2}")
+        times2 = [seconds for seconds, _statuses in results2]
+        print(f"  {registered / elapsed * 60:.0f} registrations per minute, server errors {errors2}, "
+              f"flow p50 {statistics.median(times2):.3f} s, p95 {percentile(times2, 0.95):.3f} s")
         ok = confirmed == args.seats and errors == 0 and errors2 == 0 and registered == args.throughput_count
+        if args.json:
+            args.json.write_text(json.dumps({
+                "race": {
+                    "attempts": args.attempts, "concurrency": args.concurrency, "seats": args.seats,
+                    "confirmed": confirmed, "waiting": waiting, "server_errors": errors,
+                    "p50_s": statistics.median(times), "p95_s": percentile(times, 0.95), "max_s": max(times),
+                },
+                "throughput": {
+                    "members": args.members, "registrations": registered, "seconds": elapsed,
+                    "per_minute": registered / elapsed * 60, "server_errors": errors2,
+                    "p50_s": statistics.median(times2), "p95_s": percentile(times2, 0.95),
+                },
+            }, indent=2))
         return 0 if ok else 1
     finally:
         server.send_signal(signal.SIGTERM)

@@ -17,6 +17,10 @@ timestamps. Then:
 3. it reports events per second and per-event latency (p50/p95), and compares
    the end state of every membership and payment with the reference.
 
+With `--url` the shuffled delivery goes over HTTP to a running portal's
+/stripe/webhook/ (`--concurrency` requests at a time, as Stripe sends several at
+once); the in-order reference still goes through the service, one at a time.
+
 The exit status is 1 when the states differ, so CI can run it.
 """
 
@@ -194,7 +198,71 @@ def build_events(memberships: list[Membership], total: int, seed: int) -> tuple[
 # --- Running -----------------------------------------------------------------------
 
 
-def feed(events: list[dict]) -> dict:
+def feed_http(events: list[dict], url: str, concurrency: int = 1) -> dict:
+    """Post each event, signed, to a running portal's /stripe/webhook/: `concurrency` senders,
+    each on its own connection, take the next event in the delivery order (Stripe, too, sends
+    several at once)."""
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    target = urlsplit(url)
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    queue = iter(events)
+    lock = threading.Lock()
+    times, statuses, answers = [], {}, []
+
+    def connect():
+        return http.client.HTTPConnection(target.hostname, target.port or 80, timeout=60)
+
+    def sender():
+        connection = connect()
+        mine, seen, said = [], {}, []
+        while True:
+            with lock:
+                event = next(queue, None)
+            if event is None:
+                break
+            body = json.dumps(event)
+            headers = {"Content-Type": "application/json", "Stripe-Signature": p.signature_header(body, secret=secret)}
+            t0 = time.perf_counter()
+            try:
+                connection.request("POST", target.path, body=body.encode(), headers=headers)
+                response = connection.getresponse()
+                answer = response.read().decode(errors="replace")
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                    connection = connect()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = connect()
+                status, answer = 0, ""
+            mine.append(time.perf_counter() - t0)
+            seen[status] = seen.get(status, 0) + 1
+            said.append(answer)
+        connection.close()
+        with lock:
+            times.extend(mine)
+            answers.extend(said)
+            for status, n in seen.items():
+                statuses[status] = statuses.get(status, 0) + n
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=sender) for _ in range(max(1, concurrency))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    duplicates = sum(answer == RESULT_DUPLICATE for answer in answers)
+    return {"elapsed": elapsed, "verify": [0.0] * len(times), "handle": times, "duplicates": duplicates,
+            "statuses": statuses}
+
+
+def feed(events: list[dict], url: str | None = None, concurrency: int = 1) -> dict:
+    if url:
+        return feed_http(events, url, concurrency)
     secret = settings.STRIPE_WEBHOOK_SECRET
     verify_times, handle_times, duplicates = [], [], 0
     started = time.perf_counter()
@@ -234,6 +302,10 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000, help="events delivered, duplicates included (10,000)")
     parser.add_argument("--subscriptions", type=int, default=None, help="subscriptions (default: events / 20, at least 5)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--url", help="post the events to this /stripe/webhook/ address of a running portal "
+                        "(its STRIPE_WEBHOOK_SECRET must be whsec_bench) instead of calling the service")
+    parser.add_argument("--concurrency", type=int, default=1, help="with --url: requests at a time (1)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     subscriptions = args.subscriptions or max(5, args.events // 20)
 
@@ -243,19 +315,26 @@ def main() -> int:
     print(f"events: {len(delivery)} delivered = {len(unique)} unique + {len(delivery) - len(unique)} duplicates, "
           f"{subscriptions} subscriptions, shuffled (seed {args.seed})")
 
+    # The reference: the unique events in order, one at a time, through the service itself.
     in_order = feed(unique)
     expected = snapshot_state(memberships)
     reset_stripe_state(memberships)
-    run = feed(delivery)
+    run = feed(delivery, args.url, args.concurrency)
     got = snapshot_state(memberships)
 
     per_event = [v + h for v, h in zip(run["verify"], run["handle"], strict=True)]
     ms = 1000
-    print(f"in order:  {len(unique) / in_order['elapsed']:8.0f} events/s")
-    print(f"shuffled:  {len(delivery) / run['elapsed']:8.0f} events/s  "
-          f"(p50 {percentile(per_event, .5) * ms:.2f} ms, p95 {percentile(per_event, .95) * ms:.2f} ms per event; "
-          f"signature check p50 {percentile(run['verify'], .5) * ms:.3f} ms, "
-          f"handler p50 {percentile(run['handle'], .5) * ms:.2f} ms, p95 {percentile(run['handle'], .95) * ms:.2f} ms)")
+    print(f"in order:  {len(unique) / in_order['elapsed']:8.0f} events/s (the service, one at a time)")
+    if args.url:
+        print(f"shuffled:  {len(delivery) / run['elapsed']:8.0f} events/s through {args.url}, "
+              f"{args.concurrency} at a time  "
+              f"(p50 {percentile(per_event, .5) * ms:.2f} ms, p95 {percentile(per_event, .95) * ms:.2f} ms per request; "
+              f"HTTP statuses {dict(sorted(run['statuses'].items()))})")
+    else:
+        print(f"shuffled:  {len(delivery) / run['elapsed']:8.0f} events/s  "
+              f"(p50 {percentile(per_event, .5) * ms:.2f} ms, p95 {percentile(per_event, .95) * ms:.2f} ms per event; "
+              f"signature check p50 {percentile(run['verify'], .5) * ms:.3f} ms, "
+              f"handler p50 {percentile(run['handle'], .5) * ms:.2f} ms, p95 {percentile(run['handle'], .95) * ms:.2f} ms)")
     statuses: dict[str, int] = {}
     for row in got["memberships"].values():
         key = row[0] + (" (payment pending)" if row[2] else "")
@@ -263,6 +342,10 @@ def main() -> int:
     print("end state: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
 
     problems = []
+    for name, feeding in (("in order", in_order), ("shuffled", run)):
+        failed = sum(n for status, n in feeding.get("statuses", {}).items() if status != 200)
+        if failed:
+            problems.append(f"{failed} requests {name} did not answer 200")
     if StripeEvent.objects.filter(event_id__startswith=f"evt_{PREFIX}").count() != len(unique):
         problems.append("stored events differ from the unique events")
     if run["duplicates"] != len(delivery) - len(unique):
@@ -272,6 +355,16 @@ def main() -> int:
             problems.append(f"membership {pk}: in order {row} != shuffled {got['memberships'].get(pk)}")
     if expected["payments"] != got["payments"]:
         problems.append("payments differ between the in-order and the shuffled run")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "through": args.url or "service", "concurrency": args.concurrency if args.url else 1,
+            "delivered": len(delivery), "unique": len(unique),
+            "duplicates": len(delivery) - len(unique), "subscriptions": subscriptions,
+            "events_per_second": len(delivery) / run["elapsed"], "in_order_events_per_second": len(unique) / in_order["elapsed"],
+            "p50_ms": percentile(per_event, .5) * ms, "p95_ms": percentile(per_event, .95) * ms,
+            "statuses": {str(k): v for k, v in run.get("statuses", {}).items()},
+            "identical": not problems, "problems": problems[:10],
+        }, indent=2))
     if problems:
         print(f"DIFFERENT: {len(problems)} problems")
         for problem in problems[:10]:
