@@ -13,7 +13,7 @@ INSTALL := PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/install-venv.sh
 # locale_overrides/ rewords a few of allauth's and Django's Dutch strings; it comes first in LOCALE_PATHS.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po locale_overrides/locale/*/LC_MESSAGES/*.po))
 
-.PHONY: setup setup-test run test test-browser browser bench messages lock clean help
+.PHONY: setup setup-test run test test-browser browser bench messages lock lock-hashes clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -69,8 +69,11 @@ messages: setup  ## refresh the Dutch catalogue after changing strings (needs ge
 	$(RUN_ENV) $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 	$(PY) scripts/compile_messages.py
 
-lock:  ## refresh requirements.lock and requirements-test.lock from pyproject.toml
+lock:  ## refresh requirements.lock and requirements-test.lock from pyproject.toml, with hashes
 	$(PYTHON) scripts/lock.py
+
+lock-hashes:  ## keep the pinned versions, (re)write their hashes (after merging lock files)
+	$(PYTHON) scripts/lock.py --hashes-only
 
 clean:  ## remove the virtual environment, the demo database and generated files
 	rm -rf $(VENV) db.sqlite3 var static_collected test-results locale/*/LC_MESSAGES/*.mo bench/report.md bench/report.json bench/report-latency.svg

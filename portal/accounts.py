@@ -9,7 +9,8 @@
   same; `SignupForm` makes it cost the same).
 - Setting up an authenticator counts as passing the second factor for the session
   it happens in (see `record_second_factor_on_activation` and portal/security.py).
-- Rate limits count the visitor's address as the trusted proxy reports it.
+- Rate limits count the visitor's address as the trusted proxy reports it, and a
+  sign-in refused for too many failed attempts answers 429.
 """
 
 import logging
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
@@ -58,6 +59,17 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         email_queue(message=message, kind=template_prefix[:100])
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth refuses a sign-in past the failed-login limit with a form error; the
+        # response then says 429 (portal.security.SecurityHeadersMiddleware), as every other
+        # rate limit of the portal does, so that clients and monitoring see it for what it is.
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            if request is not None:
+                request.portal_rate_limited = True
+            raise
 
     def save_user(self, request, user, form, commit=True):
         # The language the visitor signed up in is the language of their mail.

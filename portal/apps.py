@@ -16,3 +16,7 @@ class PortalConfig(AppConfig):
         from portal.cache import connect_signals
 
         connect_signals()
+
+        from portal import role_audit
+
+        role_audit.connect_signals()

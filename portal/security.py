@@ -139,8 +139,12 @@ def response_is_personal(request, response) -> bool:
     return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
 
+RATE_LIMIT_RETRY_AFTER = 300  # seconds: the failed-login window (ACCOUNT_RATE_LIMITS "5/5m/key")
+
+
 class SecurityHeadersMiddleware:
-    """Permissions-Policy on every response; personal responses are never stored."""
+    """Permissions-Policy on every response; personal responses are never stored; a
+    sign-in refused by the failed-login limit answers 429."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -150,6 +154,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if getattr(request, "portal_rate_limited", False) and response.status_code == 200:
+            # The form says why (portal.accounts.AccountAdapter.pre_authenticate); the status too.
+            response.status_code = 429
+            response.headers.setdefault("Retry-After", str(RATE_LIMIT_RETRY_AFTER))
         if self.permissions_policy:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         if response_is_personal(request, response):

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.security.AdminRequiresTwoFactorMiddleware",
+    "portal.role_audit.RoleChangeActorMiddleware",
     "portal.security.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -301,6 +302,9 @@ WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="RQIM-portaal")
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # reset runs through allauth
+# Documents are always downloaded, never opened inside the portal's origin (X-Content-Type-Options
+# comes from SECURE_CONTENT_TYPE_NOSNIFF).
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list = []
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.images.ImageForm"  # alternative text (the description) required
@@ -381,6 +385,18 @@ PORTAL_PERMISSIONS_POLICY = {
     feature: []
     for feature in ("accelerometer", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb")
 } | {"camera": ["self"]}
+
+# --- Personal data (portal/privacy.py, docs/privacy.md) -------------------------
+# Retention periods, in years, enforced by the daily task portal.tasks.privacy_retention.
+# Accounts of former members (and of people who never joined) are erased this long after
+# the membership ended or the last sign-in, unless a certificate is still valid.
+PRIVACY_INACTIVE_ACCOUNT_YEARS = env.int("PRIVACY_INACTIVE_ACCOUNT_YEARS", default=2)
+# Certification evidence files (CV, diplomas, assignment evidence), after the decision.
+PRIVACY_CERTIFICATION_EVIDENCE_YEARS = env.int("PRIVACY_CERTIFICATION_EVIDENCE_YEARS", default=5)
+# PE evidence files, after the activity (the entry and its points stay).
+PRIVACY_PE_EVIDENCE_YEARS = env.int("PRIVACY_PE_EVIDENCE_YEARS", default=7)
+# Guests' names and addresses on event registrations, after the event.
+PRIVACY_EVENT_REGISTRATION_YEARS = env.int("PRIVACY_EVENT_REGISTRATION_YEARS", default=2)
 
 LOGGING = {
     "version": 1,

@@ -69,3 +69,32 @@ def schedules_ensure() -> bool:
         },
     )
     return created
+
+
+PRIVACY_RETENTION_SCHEDULE_NAME = "portal.privacy_retention"
+
+
+def privacy_retention() -> dict:
+    """The daily retention run (portal/privacy.py): each app deletes what outlived its period.
+    Safe to repeat: what is gone is not found again."""
+    from portal import privacy
+
+    return privacy.retention_apply()
+
+
+def privacy_schedule_ensure() -> bool:
+    """Register the daily retention run (at 03:30), once. Returns whether it was created."""
+    now = timezone.localtime()
+    next_run = now.replace(hour=3, minute=30, second=0, microsecond=0)
+    if next_run <= now:
+        next_run += timedelta(days=1)
+    _schedule, created = Schedule.objects.get_or_create(
+        name=PRIVACY_RETENTION_SCHEDULE_NAME,
+        defaults={
+            "func": "portal.tasks.privacy_retention",
+            "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+            "next_run": next_run,
+        },
+    )
+    return created

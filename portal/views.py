@@ -179,9 +179,30 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+DATABASE_UNAVAILABLE_RETRY_AFTER = 30  # seconds
+
+
 # The error page carries its own small style sheet, so it shows even when static files
 # do not; it holds nothing but fixed text, so its inline style may run.
 @csp_update({"style-src": [UNSAFE_INLINE]})
 def server_error(request):
-    """A static page: no context processors, no database (it may be what failed)."""
+    """A static page: no context processors, no database (it may be what failed).
+
+    When the database refused the connection or the query (OperationalError,
+    InterfaceError), the answer is 503 with Retry-After: nothing was written (every
+    write runs in a transaction), and the caller may try again; Stripe retries its
+    webhooks on any answer but 2xx.
+    """
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        if request.path.startswith(("/api/", "/stripe/")):
+            response = JsonResponse({"error": "unavailable", "retry_after": DATABASE_UNAVAILABLE_RETRY_AFTER}, status=503)
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(DATABASE_UNAVAILABLE_RETRY_AFTER)
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -122,4 +122,45 @@ def register_outbox_log_actions(actions):
             return gettext("Marked failed: no task sent it, also after being queued again %(requeues)s times.") % {
                 "requeues": log_entry.data.get("requeues"),
             }
+
+
+@hooks.register("register_log_actions")
+def register_privacy_log_actions(actions):
+    """Access, erasure and role changes of a person's account (portal/privacy.py, portal/roles.py)."""
+
+    @actions.register_action("portal.personal_data.exported")
+    class PersonalDataExported(LogFormatter):
+        label = _("Download personal data")
+
+        def format_message(self, log_entry):
+            return gettext("Downloaded all personal data (%(parts)s).") % {
+                "parts": ", ".join(log_entry.data.get("parts", [])),
+            }
+
+    @actions.register_action("portal.personal_data.erased")
+    class PersonalDataErased(LogFormatter):
+        label = _("Erase personal data")
+
+        def format_message(self, log_entry):
+            if log_entry.data.get("reason") == "retention":
+                return gettext("Personal data erased: the retention period had passed.")
+            return gettext("Personal data erased on request; the records the certification body keeps remain.")
+
+    @actions.register_action("portal.personal_data.file_expired")
+    class FileExpired(LogFormatter):
+        label = _("Delete file after its retention period")
+
+        def format_message(self, log_entry):
+            return gettext("File %(file)s deleted: its retention period had passed.") % {"file": log_entry.data.get("file", "")}
+
+    @actions.register_action("portal.user.roles_changed")
+    class RolesChanged(LogFormatter):
+        label = _("Change roles")
+
+        def format_message(self, log_entry):
+            added = ", ".join(log_entry.data.get("added", [])) or "–"
+            removed = ", ".join(log_entry.data.get("removed", [])) or "–"
+            return gettext("Roles changed: added %(added)s; removed %(removed)s.") % {"added": added, "removed": removed}
+
+
 from portal import dashboard_admin  # noqa: E402,F401  (the dashboard panels, CSV files and board report)

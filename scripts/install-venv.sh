@@ -6,7 +6,9 @@
 #
 # With uv (on PATH, or fetched once with pip into var/uv at the version below) the install
 # takes seconds; without it (UV=none, or uv cannot be had, or it fails) pip installs the
-# same pins. Both install with --no-deps from pins only, then check the set is complete.
+# same pins. Both install with --no-deps from pins only and --require-hashes (every pin
+# carries the hashes of its files, see scripts/lock.py: a file that changed on the index
+# after locking fails the install), then check the set is complete.
 set -euo pipefail
 
 UV_VERSION=0.13.9
@@ -61,12 +63,12 @@ fi
 requirements=()
 for lock in "$@"; do requirements+=(-r "$lock"); done
 
-if find_uv && "$UV" pip install --quiet --python "$VENV/bin/python" --no-deps "${requirements[@]}"; then
+if find_uv && "$UV" pip install --quiet --python "$VENV/bin/python" --no-deps --require-hashes "${requirements[@]}"; then
   say "installed ${*} with uv"
   "$UV" pip check --quiet --python "$VENV/bin/python"
 else
   "$VENV/bin/python" -m pip --version >/dev/null 2>&1 || "$VENV/bin/python" -m ensurepip --upgrade >/dev/null
-  "$VENV/bin/python" -m pip install --quiet --no-deps "${requirements[@]}"
+  "$VENV/bin/python" -m pip install --quiet --no-deps --require-hashes "${requirements[@]}"
   say "installed ${*} with pip"
   "$VENV/bin/python" -m pip check >/dev/null
 fi

@@ -1,5 +1,5 @@
 """manage.py setup_schedules: register the portal's recurring tasks with django-q2
-(the members' daily run and the outbox sweep).
+(the members' daily run, the outbox sweep and the retention run).
 
 Idempotent: an existing schedule (perhaps with a time changed by hand) is left alone.
 """
@@ -30,3 +30,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Schedule {tasks_register.EXPIRE_SCHEDULE_NAME}: {state}.")
         state = "created" if portal_tasks.schedules_ensure() else "already present"
         self.stdout.write(f"Schedule {portal_tasks.OUTBOX_SWEEP_SCHEDULE_NAME}: {state}.")
+        state = "created" if portal_tasks.privacy_schedule_ensure() else "already present"
+        self.stdout.write(f"Schedule {portal_tasks.PRIVACY_RETENTION_SCHEDULE_NAME}: {state}.")
