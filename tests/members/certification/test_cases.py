@@ -511,7 +511,10 @@ def test_objection_and_complaint_lists_take_constant_queries(client, django_asse
         file_objection()
         services.complaint_file(manager_name="Jan", description="x", email="a@example.org")
     client.force_login(f.decider())
-    with django_assert_max_num_queries(30):
+    client.get(reverse("certification_objections:index"))  # the session and caches warm
+    # 12 today at both sizes (session, user, permissions, the count and the page of rows with
+    # applicant, level and handler joined): a query per row would show at the larger size.
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("certification_objections:index")).status_code == 200
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("certification_complaints:index")).status_code == 200

@@ -65,6 +65,15 @@ def test_recertification_runs_from_request_to_a_renewed_certificate(pe_answer):
     assert Certificate.objects.count() == 1  # the same number, no new certificate
 
 
+def test_holder_is_told_the_recertification_was_received(pe_answer, django_capture_on_commit_callbacks):
+    certificate = near_expiry()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.recertification_start(certificate=certificate, actor=certificate.holder, declaration_signed=True)
+    mail = OutboundEmail.objects.get(kind="members.certification.submitted")
+    assert mail.to == certificate.holder.email
+    assert certificate.number in mail.body_text
+
+
 def test_recertification_before_the_window_is_refused(pe_answer):
     certificate = f.issued_certificate()
     with pytest.raises(DomainError, match="six months|zes maanden"):
