@@ -4,14 +4,13 @@
   the audit log, in Amsterdam months); renewals due and failed payments this month.
   Four queries.
 - Certification: applications by state, certificates by status, certificates ending
-  soon, and objections and reconsiderations once they exist. Three queries.
+  soon, and open and overdue objections and complaints. Five queries.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
+from members.certification_selectors import overdue_objections_and_complaints
 from members.history import HistoryAction
 from members.models import Certificate, CertificationApplication, Membership, Payment
 from portal.dashboard import (
@@ -150,30 +150,6 @@ def membership_section() -> Section:
 # --- Certification ----------------------------------------------------------------------------
 
 
-def objections_model():
-    """The model of objections and reconsiderations, when the certification body's appeals exist."""
-    for name in ("Objection", "Appeal", "Reconsideration"):
-        try:
-            return apps.get_model("members", name)
-        except LookupError:
-            continue
-    return None
-
-
-def overdue_objections() -> int | None:
-    """Overdue objections and reconsiderations, or None while there is nothing to count them by.
-
-    Counted by `members.certification_selectors.objections_overdue_count()` once appeals
-    provide it; never guessed here.
-    """
-    from members import certification_selectors
-
-    counter = getattr(certification_selectors, "objections_overdue_count", None)
-    if counter is None:
-        return None
-    return counter()
-
-
 def build_certification(*, period: Period, user=None) -> SectionData:
     today = timezone.localdate()
     applications = dict(
@@ -197,13 +173,13 @@ def build_certification(*, period: Period, user=None) -> SectionData:
         Figure(_("Refused in the period"), decided.get(CertificationApplication.Status.REFUSED, 0)),
     ]
     notes = []
-    overdue = overdue_objections()
-    if overdue is not None:
-        figures.append(Figure(_("Overdue objections and reconsiderations"), overdue, tone="warning" if overdue else ""))
-    elif objections_model() is None:
-        notes.append(_("Objections and reconsiderations: not built yet, so there is nothing to count."))
-    else:
-        notes.append(_("Objections and reconsiderations: recorded, but not counted here yet."))
+    cases = overdue_objections_and_complaints(today=today)
+    figures += [
+        Figure(_("Open objections"), cases["objections_open"]),
+        Figure(_("Overdue objections"), cases["objections_overdue"], tone="warning" if cases["objections_overdue"] else ""),
+        Figure(_("Open complaints"), cases["complaints_open"]),
+        Figure(_("Overdue complaints"), cases["complaints_overdue"], tone="warning" if cases["complaints_overdue"] else ""),
+    ]
     return SectionData(
         figures=figures,
         charts=[

@@ -104,25 +104,37 @@ def test_renewals_due_and_failed_payments_this_month():
 # --- Certification ------------------------------------------------------------------------------
 
 
-def test_certification_counts_applications_by_state_and_says_objections_are_not_built():
+def test_certification_counts_applications_by_state_and_open_and_overdue_cases():
     from members.dashboard import build_certification
+    from members.models import Complaint, Objection
     from tests.members.certification.factories import complete_draft, issued_certificate, submitted_application
+    from tests.members.certification.test_cases import file_objection, refused_application
 
     complete_draft()
     submitted_application()
-    issued_certificate()
+    certificate = issued_certificate()
+    file_objection(refused_application())
+    late = file_objection(refused_application())
+    Objection.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    Complaint.objects.create(
+        certificate=certificate, certificate_number=certificate.number, description="Niet op komen dagen.",
+        complainant_name="Opdrachtgever", complainant_email="klant@example.com",
+        filed_at=timezone.now(), due_on=timezone.localdate() - timedelta(days=2),
+    )
 
     data = build_certification(period=Period.last_months(), user=None)
 
     from members.models import CertificationApplication
 
     by_state = dict(zip(CertificationApplication.Status.values, data.charts[0].series[0].values))
-    assert by_state == {"draft": 1, "submitted": 1, "assessment": 0, "decision": 0, "granted": 1, "refused": 0}
+    assert by_state == {"draft": 1, "submitted": 1, "assessment": 0, "decision": 0, "granted": 1, "refused": 2}
     figures = {figure.label: figure.value for figure in data.figures}
     assert figures["Geldige certificaten"] == 1
     assert figures["Toegekend in de periode"] == 1
-    assert any("nog niet gebouwd" in note for note in data.notes)
-    assert not any("Bezwaren" in label for label in figures)
+    assert figures["Openstaande bezwaren"] == 2
+    assert figures["Bezwaren over de termijn"] == 1
+    assert figures["Openstaande klachten"] == 1
+    assert figures["Klachten over de termijn"] == 1
 
 
 # --- PE -------------------------------------------------------------------------------------------
