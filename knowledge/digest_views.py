@@ -35,7 +35,8 @@ def subscribe(request):
         subscription = digest.digest_subscribe(
             email=form.cleaned_data["email"], language=translation.get_language(), user=request.user
         )
-        if subscription.status == subscription.Status.CONFIRMED and subscription.user_id == getattr(request.user, "pk", None):
+        own = request.user.is_authenticated and subscription.user_id == request.user.pk
+        if own and subscription.status == subscription.Status.CONFIRMED:
             messages.success(request, _("You receive the digest from now on, at your account's address."))
         else:
             messages.success(

@@ -178,3 +178,12 @@ def test_a_member_without_the_permission_cannot_send_a_digest(client):
     client.post("/admin/digests/send/")
 
     assert not Digest.objects.exists()
+
+
+def test_the_form_does_not_reveal_that_an_address_is_subscribed(client, mailoutbox):
+    _confirmed("bekend@example.org")
+
+    response = client.post("/nieuwsbrief/", {"email": "bekend@example.org"}, follow=True)
+
+    assert "Bijna klaar" in response.content.decode()
+    assert mailoutbox == []

@@ -175,3 +175,26 @@ def test_admin_deletes_a_norm_page_not_in_use(admin_client, versions, index):
     admin_client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]))
 
     assert not NormPage.objects.filter(pk=page.pk).exists()
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_norm_index_queries_stay_constant(client, versions, index, count, django_assert_max_num_queries):
+    from datetime import date, timedelta
+
+    from members.models import NormVersion
+
+    old, current = versions
+    for n in range(count):
+        version = NormVersion.objects.create(
+            scheme=current.scheme, version=f"2010.{n}", title_nl=f"Norm {n}", title_en=f"Norm {n}",
+            effective_from=date(2010, 1, 1) + timedelta(days=n),
+        )
+        pages.add(index, NormPage(title=f"Norm {n}", slug=f"norm-oud-{n}", norm_version=version), revision=False)
+    client.get(index.url)  # warm the site and locale caches
+
+    # The base layout, the norm pages with their versions, the version in force and the open consultations.
+    with django_assert_max_num_queries(20):
+        response = client.get(index.url)
+
+    assert response.status_code == 200
+    assert len(response.context["norm_pages"]) == count

@@ -74,7 +74,8 @@ class SeededDemoTests(TestCase):
         home = HomePage.objects.get(locale__language_code="nl")
         children = {page.slug: page.specific for page in home.get_children().live()}
         assert set(children) == {
-            "over-de-vereniging", "keurmerk", "nieuws", "normen", "evenementen", "contact", "contributie", "statuten", "privacyverklaring"
+            "over-de-vereniging", "keurmerk", "nieuws", "normen", "kennisbank", "evenementen", "contact", "contributie",
+            "statuten", "privacyverklaring",
         }
         assert isinstance(children["keurmerk"], StandardPage)
         assert children["keurmerk"].body
@@ -88,8 +89,10 @@ class SeededDemoTests(TestCase):
     def test_every_dutch_page_has_a_live_english_translation(self):
         dutch = Page.objects.filter(locale__language_code="nl", depth__gte=2)
         english = {page.translation_key: page for page in Page.objects.filter(locale__language_code="en")}
-        assert dutch.count() == 22  # 13 site pages, the norm index and two norm pages, the events index and 5 events
-        assert len(english) == 22
+        # 13 site pages, the norm index and two norm pages, the library index and 4 articles,
+        # the events index and 5 events
+        assert dutch.count() == 27
+        assert len(english) == 27
         for page in dutch:
             assert english[page.translation_key].live
 
@@ -97,11 +100,11 @@ class SeededDemoTests(TestCase):
         pages = Page.objects.live().filter(locale__language_code="en", depth=3)
         assert {page.title for page in pages} == {
             "About the association", "The RQIM quality mark", "News", "Contact", "Membership and dues", "Statutes",
-            "Privacy statement", "Norms", "Events",
+            "Privacy statement", "Norms", "Library", "Events",
         }
         assert {page.url for page in pages} == {
             "/en/about/", "/en/quality-mark/", "/en/news/", "/en/contact/", "/en/membership-fees/", "/en/statutes/",
-            "/en/privacy-statement/", "/en/norms/", "/en/events/",
+            "/en/privacy-statement/", "/en/norms/", "/en/library/", "/en/events/",
         }
 
     def test_english_news_items_have_english_tags(self):
