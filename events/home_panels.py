@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,12 +30,12 @@ def events_panel(request) -> MemberPanel:
     now = timezone.now()
     registrations = list(
         Registration.objects.filter(user=request.user, status__in=Registration.SEAT_STATUSES, event__end__gte=now)
-        .select_related("event")
+        .select_related("event__locale")
         .order_by("event__start", "pk")[:UPCOMING_LIMIT]
     )
     waiting = list(
         WaitlistEntry.objects.filter(user=request.user, status__in=WaitlistEntry.ACTIVE_STATUSES, event__end__gte=now)
-        .select_related("event")
+        .select_related("event__locale")
         .order_by("event__start", "pk")[:UPCOMING_LIMIT]
     )
     index = EventIndexPage.objects.live().filter(locale__language_code=request.LANGUAGE_CODE).first()
@@ -79,7 +78,8 @@ def events_panel(request) -> MemberPanel:
 
 
 def events_next(*, language: str, limit: int = 3, request=None) -> list[EventPage]:
-    """The next published, public events in `language` (falling back to Dutch), one query."""
+    """The next published, public events in `language`, one query (an untranslated event is not shown
+    on the other language's home page, which carries no text in another language)."""
     from portal.cache import public_pages
 
     now = timezone.now()
@@ -90,10 +90,7 @@ def events_next(*, language: str, limit: int = 3, request=None) -> list[EventPag
         .select_related("locale")
         .order_by("start", "pk")
     )
-    found = list(events.filter(locale__language_code=language)[:limit])
-    if not found and language != settings.LANGUAGE_CODE:
-        found = list(events.filter(locale__language_code=settings.LANGUAGE_CODE)[:limit])
-    return found
+    return list(events.filter(locale__language_code=language)[:limit])
 
 
 @hooks.register(HOME_PAGE_CONTEXT_HOOK)

@@ -106,12 +106,10 @@ def pe_panel(request) -> MemberPanel:
 
 
 def norm_page_in_force(*, language: str, request=None):
-    """The published norm page whose version is in force today, in `language` (or Dutch), or None.
+    """The published norm page whose version is in force today, in `language`, or None.
 
     One query: the pages of the newest version in effect of an open scheme, in both languages.
     """
-    from django.conf import settings
-
     from knowledge.models import NormPage
     from portal.cache import public_pages
 
@@ -125,7 +123,7 @@ def norm_page_in_force(*, language: str, request=None):
         return None
     newest = [page for page in pages if page.norm_version_id == pages[0].norm_version_id]
     found = {page.locale.language_code: page for page in newest}
-    return found.get(language) or found.get(settings.LANGUAGE_CODE)
+    return found.get(language)
 
 
 @hooks.register(HOME_PAGE_CONTEXT_HOOK)

@@ -135,6 +135,7 @@ def test_member_home_queries_do_not_grow_with_history(client, member, django_ass
     client.get(HOME)  # warm the site and menu caches
     small = count_queries(client)
     add_history(member, size=12)
+    client.get(HOME)  # publishing the new events renewed the shared caches: warm them again
     large = count_queries(client)
     assert large == small
     assert small <= QUERY_BUDGET
