@@ -421,7 +421,7 @@ def register_list(
     from django.core.paginator import EmptyPage, Paginator
     from django.http import QueryDict
 
-    from members.register_selectors import register_filterset
+    from members.filters import register_filterset
 
     response["Access-Control-Allow-Origin"] = "*"
     if register_rate_exceeded(request):

@@ -96,3 +96,10 @@ class RegisterFilterSet(django_filters.FilterSet):
         from members.register_selectors import register_search
 
         return register_search(**self.search_kwargs())
+
+
+def register_filterset(data) -> RegisterFilterSet:
+    """The register's search as a FilterSet over `data` (a QueryDict): `.qs` and `.form`."""
+    from members.register_selectors import register_filter_choices, register_public_list
+
+    return RegisterFilterSet(data, queryset=register_public_list(), **register_filter_choices())

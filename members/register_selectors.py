@@ -199,13 +199,6 @@ def register_profile(*, pk: int) -> MemberProfile | None:
     return register_public_list().filter(pk=pk).first()
 
 
-def register_filterset(data):
-    """The search as a django-filter FilterSet over `data` (a QueryDict): `.qs` and `.form`."""
-    from members.filters import RegisterFilterSet
-
-    return RegisterFilterSet(data, queryset=register_public_list(), **register_filter_choices())
-
-
 def register_trust_facts() -> dict:
     """What the register says about itself: when it last changed, and where the norms in force are.
 

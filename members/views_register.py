@@ -27,7 +27,9 @@ PER_PAGE = 20
 
 @require_GET
 def register_index(request):
-    filterset = selectors.register_filterset(request.GET)
+    from members.filters import register_filterset
+
+    filterset = register_filterset(request.GET)
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     query = request.GET.copy()

@@ -47,3 +47,17 @@ class SeededRegisterTests(TestCase):
             assert len(urls) == 1 and urls[0].endswith(path)
             html = self.client.get("/" if language == "nl" else "/en/").content.decode()
             assert path + '"' in html
+
+    def test_demo_request_reached_the_matching_manager_who_accepts_requests(self):
+        from members.models import AssignmentRecipient, AssignmentRequest
+
+        request = AssignmentRequest.objects.get(client_email="inkoop@zorggroep-demo.example")
+        assert request.status == AssignmentRequest.Status.OPEN
+        received = {r.profile.user.email.split("@")[0] for r in AssignmentRecipient.objects.filter(request=request)}
+        assert received == {"cert.anna"}
+
+    def test_demo_directory_has_a_member_without_a_certificate(self):
+        from members.register_selectors import member_directory_list
+
+        listed = {profile.user.email.split("@")[0] for profile in member_directory_list()}
+        assert "member" in listed and "cert.anna" in listed
