@@ -164,8 +164,8 @@ SITE_RULES: dict[str, dict[str, str]] = {
     "members:checkout_return": signed_in(),
     "members:billing_portal": post_only(),
     "members:privacy": signed_in(),
-    "members:data_export": post_only(),
-    "members:data_erase": post_only(),
+    "members:data_export": signed_in(),  # a POST; a GET (back from the password prompt) leads to the page
+    "members:data_erase": signed_in(),
     # certification (members/urls_certification.py)
     "members:certification": signed_in(),
     "members:certification_application": own_object(),

@@ -4,7 +4,7 @@ A cache inside each process would let ten through (five per process).
 
 Needs Redis at 127.0.0.1:6379 (CI has it; the test is skipped without it). The two
 servers share the test database: a copy of it for SQLite, the test database itself for
-PostgreSQL.
+PostgreSQL (they need its tables only).
 """
 
 import http.cookiejar
@@ -41,7 +41,7 @@ def redis_reachable() -> bool:
 
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db,  # the servers need the tables only, which the test database has
     pytest.mark.skipif(not redis_reachable(), reason=f"needs Redis at {REDIS_URL}"),
 ]
 
