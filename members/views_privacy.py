@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from allauth.account.decorators import reauthentication_required
 
 from portal import privacy
@@ -48,10 +48,18 @@ def overview(request):
     return render(request, "members/privacy.html", _context(request))
 
 
+def _back_to_overview(request):
+    """After giving the password again, allauth sends the browser back here with a GET:
+    it lands on the page with the buttons, and the button posts again."""
+    return redirect("members:privacy")
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @reauthentication_required
 def export(request):
+    if request.method == "GET":
+        return _back_to_overview(request)
     archive = privacy.personal_data_export(user=request.user, actor=request.user)
     response = HttpResponse(archive, content_type="application/zip")
     filename = f"rqim-mijn-gegevens-{timezone.localdate():%Y-%m-%d}.zip"
@@ -61,9 +69,11 @@ def export(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @reauthentication_required
 def erase(request):
+    if request.method == "GET":
+        return _back_to_overview(request)
     form = EraseForm(request.POST)
     if form.is_valid():
         try:

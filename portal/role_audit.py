@@ -7,9 +7,11 @@ Django sends `m2m_changed` for `User.groups`; one audit entry
 on the person's account. Becoming or ceasing to be a superuser is recorded the
 same way (as the role "Administrator").
 
-The acting person is known when the change comes through an admin view:
-`acting_user` (a context variable) is set for the length of such a request by
-`RoleChangeActorMiddleware`; elsewhere the entry says the system did it.
+The acting person is known when the change comes through a request:
+`acting_request` (a context variable) holds the request while it runs
+(`RoleChangeActorMiddleware`), and its user is read only when a role changes, so
+other responses do not start to vary on the session cookie; elsewhere the entry
+says the system did it.
 """
 
 from __future__ import annotations
@@ -23,28 +25,33 @@ from django.db.models.signals import m2m_changed, post_init, post_save
 from portal.audit import Source, log_action
 
 ADMINISTRATOR = "Administrator"
-acting_user: contextvars.ContextVar = contextvars.ContextVar("portal_acting_user", default=None)
+acting_request: contextvars.ContextVar = contextvars.ContextVar("portal_acting_request", default=None)
 
 
 class RoleChangeActorMiddleware:
-    """Remember who is signed in while an admin request runs, for the role audit."""
+    """Remember the request while it runs, for the role audit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        token = acting_user.set(user if user is not None and user.is_authenticated else None)
+        token = acting_request.set(request)
         try:
             return self.get_response(request)
         finally:
-            acting_user.reset(token)
+            acting_request.reset(token)
+
+
+def acting_user():
+    request = acting_request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if user is not None and user.is_authenticated else None
 
 
 def _log(user, *, added: list[str], removed: list[str]) -> None:
     if not added and not removed:
         return
-    actor = acting_user.get()
+    actor = acting_user()
     log_action(
         user,
         "portal.user.roles_changed",

@@ -94,7 +94,7 @@ def test_the_error_page_may_use_its_own_inline_style_but_no_script():
     with mock.patch.object(connection, "cursor", side_effect=OperationalError("the database is down")):
         response = client.get("/")
 
-    assert response.status_code == 500
+    assert response.status_code == 503  # the database is down: try again later (portal.views.server_error)
     assert "<style>" in response.content.decode()
     policy = directives(response)
     assert policy["style-src"] == ["'self'", "'unsafe-inline'"]

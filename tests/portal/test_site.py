@@ -84,16 +84,17 @@ def test_unknown_english_address_gets_the_404_in_english(client):
     assert '<a href="/en/">' in html
 
 
-def test_server_error_page_is_shown_when_the_database_is_down():
+def test_unavailable_page_is_shown_when_the_database_is_down():
     client = Client(raise_request_exception=False)
 
     with _database_down():
         response = client.get("/")
 
     html = response.content.decode()
-    assert response.status_code == 500
-    assert "Er ging iets mis" in html
-    assert "Something went wrong" in html
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Even niet beschikbaar" in html
+    assert "Temporarily unavailable" in html
 
 
 def test_healthz_answers_200_when_the_database_answers(client):
