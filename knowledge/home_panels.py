@@ -49,24 +49,28 @@ def pe_bars(progress) -> list[dict]:
                 "approved_width": _percent(row.approved, scale),
                 "pending_width": _percent(row.pending, scale) if row.approved < scale else 0,
                 "minimum_at": _percent(row.minimum, scale) if row.minimum else None,
-                # The forecast (knowledge.pe_selectors.pe_forecast, when it exists) fills this in:
-                # the points the member is expected to hold at the end of the cycle.
+                # The points the member is expected to hold at the end of the cycle (bars_with_forecast).
                 "forecast": None,
             }
         )
     return bars
 
 
-def pe_forecast_for(*, user, cycle, progress):
-    """The forecast for the cycle, or None while `pe_selectors.pe_forecast` does not exist yet.
-
-    This is the one place the member home asks for it; the bars carry a "forecast" slot
-    that the template shows when it is set.
-    """
-    forecast = getattr(pe_selectors, "pe_forecast", None)
-    if forecast is None:
+def pe_forecast_for(*, cycle, progress, on):
+    """The forecast for the cycle from the progress already computed (no queries)."""
+    if cycle is None or cycle.requirement is None or progress is None:
         return None
-    return forecast(user=user, cycle=cycle, progress=progress)
+    return pe_selectors.pe_forecast_of(progress=progress, cycle=cycle, on=on)
+
+
+def bars_with_forecast(bars: list[dict], forecast) -> list[dict]:
+    """Put each category's expected points at the cycle's end into its bar."""
+    if forecast is None:
+        return bars
+    projected = {row.category.pk: row.projected for row in forecast.categories}
+    for bar in bars:
+        bar["forecast"] = projected.get(bar["category"].pk)
+    return bars
 
 
 @hooks.register(MEMBER_HOME_PANELS_HOOK)
@@ -80,7 +84,8 @@ def pe_panel(request) -> MemberPanel:
         cycle = pe_selectors.pe_cycle_for(user=user, scheme=scheme, on=today)
         progress = pe_selectors.pe_progress(user=user, start=cycle.start, end=cycle.end, requirement=cycle.requirement)
         bars = pe_bars(progress)
-        forecast = pe_forecast_for(user=user, cycle=cycle, progress=progress)
+        forecast = pe_forecast_for(cycle=cycle, progress=progress, on=today)
+        bars = bars_with_forecast(bars, forecast)
     without_evidence = list(
         PEEntry.objects.filter(member=user, status=PEEntry.Status.PENDING, evidence="").order_by("-date", "-pk")[
             :EVIDENCE_TASK_LIMIT

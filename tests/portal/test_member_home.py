@@ -143,3 +143,16 @@ def test_member_home_queries_do_not_grow_with_history(client, member, django_ass
 
 # What the page costs: the session and user, the shared parts, and each panel's fixed reads.
 QUERY_BUDGET = 30
+
+
+def test_member_home_forecasts_the_pe_cycle_from_the_pace_so_far(client, member):
+    rqim_requirement()
+    today = timezone.localdate()
+    PEEntry.objects.create(member=member, category=category("sessions"), title="Eén sessie", date=today,
+                           hours=Decimal("1"), status=PEEntry.Status.APPROVED)
+    content = _login(client, member).get(HOME).content.decode()
+    # One small entry this early in a three-year cycle: the pace falls short, and the page says so.
+    assert "niet genoeg" in content
+    assert "punten per maand" in content
+    # Each bar carries the points expected at the cycle's end.
+    assert content.count("verwachting ") == 3
