@@ -291,13 +291,13 @@ def _base_rows() -> dict:
     from knowledge.demo_pe import CATEGORIES
 
     categories = {}
-    for order, (code, nl, en, _minimum, _maximum) in enumerate(CATEGORIES):
+    for order, (code, nl, en, _minimum, _maximum, event_category) in enumerate(CATEGORIES):
         categories[code] = PECategory.objects.get_or_create(
-            code=code, defaults={"name_nl": nl, "name_en": en, "sort_order": order})[0]
+            code=code, defaults={"name_nl": nl, "name_en": en, "sort_order": order, "event_category": event_category})[0]
     if not PERequirement.objects.filter(scheme=scheme).exists():
         requirement = PERequirement.objects.create(
             scheme=scheme, valid_from=date(2020, 1, 1), cycle_years=3, points_required=Decimal("60"))
-        for code, _nl, _en, minimum, maximum in CATEGORIES:
+        for code, _nl, _en, minimum, maximum, _event_category in CATEGORIES:
             PECategoryRule.objects.create(requirement=requirement, category=categories[code], min_points=minimum,
                                           max_points=maximum)
     plan = MembershipPlan.objects.filter(is_active=True).order_by("sort_order", "pk").first() or \
@@ -574,7 +574,8 @@ def _pe_entries(counts, seed, today, base, people, certified, progress) -> None:
         "scherpere opdrachtformulering.", "meer aandacht voor de overdracht.", "een nieuwe kijk op toezicht.",
         "betere afspraken over rapportage.")]
     names = ["member_id", "category_id", "title", "provider", "date", "hours", "reflection", "evidence", "evidence_type",
-             "status", "rejection_reason", "reviewed_by_id", "reviewed_at", "created_at"]
+             "status", "rejection_reason", "reviewed_by_id", "reviewed_at", "created_at", "source"]
+    member_source = PEEntry.Source.MEMBER.value
     category_ids = {code: category.pk for code, category in categories.items()}
     approved, pending, rejected, withdrawn = (PEEntry.Status.APPROVED.value, PEEntry.Status.PENDING.value,
                                               PEEntry.Status.REJECTED.value, PEEntry.Status.WITHDRAWN.value)
@@ -588,7 +589,7 @@ def _pe_entries(counts, seed, today, base, people, certified, progress) -> None:
             person.user_id, category_ids[code], rng.choice(PE_TITLES.get(code, ["Activiteit"])).format(city=person.city[0]),
             rng.choice(PE_PROVIDERS), today - timedelta(days=rng.randint(0, 4 * 365)), rng.choice(hours),
             rng.choice(reflections), "", "", status, "Geen bewijs van deelname." if status == rejected else "", None,
-            reviewed if status in (approved, rejected) else None, created,
+            reviewed if status in (approved, rejected) else None, created, member_source,
         ))
 
     for owners, n in ((certified, to_certified), (others, total - to_certified)):
