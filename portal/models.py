@@ -61,7 +61,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # locale_id, not locale: the filter needs only the key, not another query.
-        context["latest_news"] = news_latest(locale=self.locale_id, limit=HOME_NEWS_COUNT, request=request)
+        context["latest_news"] = home_news(locale=self.locale_id, request=request)
         context["news_index"] = public_pages(NewsIndexPage.objects.live().child_of(self), request).first()
         # The register's count, the next events and the norm in force, from the apps that know them.
         from portal.home_page import home_page_extras
@@ -267,6 +267,15 @@ def featured_news(*, locale, request=None):
     """
     items = news_list_queryset(request).filter(locale=locale)
     return items.filter(featured=True).first() or items.first()
+
+
+def home_news(*, locale, request=None) -> list:
+    """The home page's news: the featured item first (see `featured_news`), then the newest others."""
+    latest = news_latest(locale=locale, limit=HOME_NEWS_COUNT, request=request)
+    featured = featured_news(locale=locale, request=request)
+    if featured is None:
+        return latest
+    return [featured] + [item for item in latest if item.pk != featured.pk][: HOME_NEWS_COUNT - 1]
 
 
 def news_categories_used(*, locale, request=None) -> list:

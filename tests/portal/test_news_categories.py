@@ -87,3 +87,17 @@ def test_featured_news_is_none_without_news_in_that_language(index):
     pages.news_item(index, title="Alleen Nederlands", featured=True)
 
     assert featured_news(locale=pages.locale("en")) is None
+
+
+def test_home_page_shows_the_featured_item_first_even_when_older(client, index):
+    today = datetime.date(2026, 3, 1)
+    pages.news_item(index, title="Uitgelicht bericht", date=today - datetime.timedelta(days=60), featured=True)
+    for n in range(4):
+        pages.news_item(index, title=f"Gewoon bericht {n}", date=today - datetime.timedelta(days=n))
+
+    content = client.get("/").content.decode()
+    assert "Uitgelicht bericht" in content
+    assert content.index("Uitgelicht bericht") < content.index("Gewoon bericht 0")
+    # Three items in all: the featured one and the two newest others.
+    assert "Gewoon bericht 1" in content
+    assert "Gewoon bericht 2" not in content
