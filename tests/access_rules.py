@@ -186,6 +186,39 @@ SITE_RULES: dict[str, dict[str, str]] = {
     "pe:entry_edit": own_object(),
     "pe:entry_withdraw": post_only(),
     "pe:evidence": own_object(),
+    # the portal's own pages
+    "api-v1:register_list": everyone(),  # the public register as JSON: listed profiles only
+    "member_home": signed_in(),  # the member's start page ("Mijn omgeving")
+    "news_feed_atom_category": gone(),  # one news category's feed; an unknown category is 404
+    # certification: paying the fee, objections, recertification (members), complaints (anyone)
+    "members:certification_fee_pay": post_only(),
+    "members:certification_objection": post_only(),
+    "members:certification_objection_evidence": own_object(),
+    "members:complaint": everyone(),  # anyone may complain about a certified manager (rate-limited)
+    "members:certification_recertify": post_only(),
+    # the register: a client describes an assignment, members answer in their inbox
+    "members:register_match": everyone(),
+    "members:register_request_create": rule(POST),  # the client's form: anyone, POST only
+    "members:register_request_confirm": gone(),  # a signed token in the address is the key
+    "members:register_request_status": gone(),  # a signed token in the address is the key
+    "members:register_inbox": signed_in(),
+    "members:register_request_answer": post_only(),  # only the recipient's own request (404 otherwise)
+    # the member directory: active members only; signed-in people who are no member get 403
+    "members:member_directory": rule(DENIED, anonymous=LOGIN, member=OPEN, certified=OPEN),
+    "members:member_directory_profile": rule(DENIED, anonymous=LOGIN, member=GONE, certified=GONE),
+    # permanent education: evidence, import, export and the overview of one's own ledger
+    "pe:evidence_add": own_object(),
+    "pe:import": signed_in(),
+    "pe:export_csv": signed_in(),
+    "pe:overview_pdf": signed_in(),
+    # the news digest: anyone subscribes; confirm and unsubscribe by a signed token (a page says when it is invalid)
+    "digest:subscribe": everyone(),
+    "digest:confirm": everyone(),
+    "digest:unsubscribe": everyone(),
+    # consultations on a draft norm: public while open, the report once closed; 404 otherwise
+    "consultation:detail": gone(),
+    "consultation:respondent": gone(),  # a respondent's token in the address is the key
+    "consultation:report": gone(),
 }
 
 # --- Routes under routable Wagtail pages ("app.Model:route name"; "" is the page itself) -------
@@ -203,6 +236,10 @@ PAGE_RULES: dict[str, dict[str, str]] = {
     "events.EventPage:certificate": own_object(),
     "events.EventPage:cancel": rule(POST),
     "events.EventPage:ics": everyone(),
+    "events.EventPage:pay": rule(POST),  # paying for one's own ticket: the ticket's code is the key
+    "knowledge.NormPage:index_route": everyone(),  # published norms are public
+    "knowledge.NormPage:page_route": everyone(),
+    "knowledge.NormPage:pdf": everyone(),
     "events.EventPage:check_in": admin("secretariat", staff=DENIED) | {"member": DENIED, "certified": DENIED},
 }
 
@@ -300,6 +337,33 @@ ADMIN_RULES: dict[str, dict[str, str]] = {
     "norm_versions": admin("assessor", "decider"),
     "norm_versions:add": admin("decider"),
     "certification_criteria": admin("decider"),
+    # the staff dashboard: each section for whoever may see its records (members.view_membership,
+    # view_certificationapplication, view_peentry, events.view_registration); the board report: secretariat
+    "portal_board_report": admin("secretariat"),
+    "portal_dashboard_csv": admin("secretariat", "assessor", "decider"),
+    # news categories, the library's topics and authors (snippets): editors; choosers in any editor form
+    "wagtailsnippets_portal_newscategory": admin("editor"),
+    "wagtailsnippetchoosers_portal_newscategory": admin(*ALL_STAFF),
+    "wagtailsnippetchoosers_portal_newscategory:create": admin("editor"),
+    "wagtailsnippets_knowledge_topic": admin("editor"),
+    "wagtailsnippetchoosers_knowledge_topic": admin(*ALL_STAFF),
+    "wagtailsnippetchoosers_knowledge_topic:create": admin("editor"),
+    "wagtailsnippets_knowledge_author": admin("editor"),
+    "wagtailsnippetchoosers_knowledge_author": admin(*ALL_STAFF),
+    "wagtailsnippetchoosers_knowledge_author:create": admin("editor"),
+    # objections and complaints: the secretariat and deciders read and assign; deciders handle
+    "certification_objections": admin("secretariat", "decider"),
+    "certification_complaints": admin("secretariat", "decider"),
+    # one-off payments (charges), PE follow-up and audits: the secretariat
+    "charges": admin("secretariat"),
+    "pe_members": admin("secretariat"),
+    "pe_audits": admin("secretariat"),
+    # the news digest: editors
+    "digests": admin("editor"),
+    "digest_subscriptions": admin("editor"),
+    # consultations: editors open them, the norm committee handles the comments
+    "consultations": admin("editor", "committee"),
+    "consultations:add": admin("editor"),
     # superusers only
     "wagtailadmin_collections": admin(),
     "wagtailadmin_workflows": admin(),

@@ -169,8 +169,12 @@ def person(role: str):
 def sample_pages():
     from tests.events.helpers import event_index, event_page
 
+    from members.models import NormVersion
+    from tests.knowledge.norms import norm_index, norm_page, scheme_with_norms
+
     index = event_index()
-    return {"events.EventIndexPage": index, "events.EventPage": event_page(index)}
+    norm = norm_page(norm_index(), NormVersion.objects.get(scheme=scheme_with_norms(), version="2026.1"))
+    return {"events.EventIndexPage": index, "events.EventPage": event_page(index), "knowledge.NormPage": norm}
 
 
 @pytest.mark.parametrize("role", rules.ROLES)

@@ -49,6 +49,23 @@ def evidence(owner, certificate):
     return reverse("members:certification_evidence", args=[item.pk])
 
 
+def objection_evidence(owner, certificate):
+    from members.models import Objection, ObjectionEvidence
+
+    application = certificate.application
+    decision = application.decision
+    objection = Objection.objects.create(
+        application=application, decision=decision, original_assessor_id=decision.assessor_id,
+        original_decider_id=decision.decider_id, reasons="Het interview is niet meegewogen.",
+        filed_at=timezone.now(), due_on=timezone.localdate() + timedelta(weeks=6),
+    )
+    item = ObjectionEvidence.objects.create(
+        objection=objection, file=SimpleUploadedFile("x", PDF), original_name="verslag.pdf",
+        content_type="application/pdf", size=len(PDF),
+    )
+    return reverse("members:certification_objection_evidence", args=[item.pk])
+
+
 def _pe_entry(owner):
     from tests.knowledge.pe import factories as pe
 
@@ -61,6 +78,10 @@ def pe_entry_edit(owner, certificate):
 
 def pe_evidence(owner, certificate):
     return reverse("pe:evidence", args=[_pe_entry(owner).pk])
+
+
+def pe_evidence_add(owner, certificate):
+    return reverse("pe:evidence_add", args=[_pe_entry(owner).pk])
 
 
 def _registration(owner):
@@ -93,8 +114,10 @@ SAMPLES = {
     "members:certification_application": application,
     "members:certificate_pdf": certificate_pdf,
     "members:certification_evidence": evidence,
+    "members:certification_objection_evidence": objection_evidence,
     "pe:entry_edit": pe_entry_edit,
     "pe:evidence": pe_evidence,
+    "pe:evidence_add": pe_evidence_add,
     "events.EventPage:ticket": ticket,
     "events.EventPage:ticket_pdf": ticket_pdf,
     "events.EventPage:certificate": attendance_certificate,
