@@ -18,6 +18,7 @@ from knowledge.consultation_models import Consultation, ConsultationRespondent
 from members.models import Criterion
 from members.selectors import user_is_active_member
 from portal.exceptions import DomainError
+from portal.forms import KeyedModelChoiceField
 
 
 class RespondentForm(forms.Form):
@@ -35,7 +36,7 @@ class RespondentForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    criterion = forms.ModelChoiceField(label=gettext_lazy("Criterion"), queryset=Criterion.objects.none(), empty_label=None)
+    criterion = KeyedModelChoiceField(label=gettext_lazy("Criterion"), queryset=Criterion.objects.none(), empty_label=None)
     text = forms.CharField(label=gettext_lazy("Your comment"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     show_name = forms.BooleanField(
         label=gettext_lazy("My name may appear with my comments in the public report"), required=False

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import MembershipPlan
 from members.services.membership import PRIVACY_VERSION, STATUTES_VERSION
+from portal.forms import KeyedModelChoiceField
 
 COUNTRIES = [
     ("NL", _("Netherlands")),
@@ -22,7 +23,7 @@ PROFILE_FIELDS = (
 )
 
 
-class PlanChoiceField(forms.ModelChoiceField):
+class PlanChoiceField(KeyedModelChoiceField):
     def label_from_instance(self, plan):
         return plan.name
 

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import CertificationApplication, CertificationLevel, Evidence, PortfolioAssignment
+from portal.forms import KeyedModelChoiceField
 
 
-class LevelChoiceField(forms.ModelChoiceField):
+class LevelChoiceField(KeyedModelChoiceField):
     def label_from_instance(self, obj):
         return _("%(name)s (EQF level %(eqf)s)") % {"name": obj.name, "eqf": obj.eqf_level}
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import MemberProfile
 from members.models.register import DIRECTORY_FIELD_LABELS
 from members.services.register import CONSENT_FIELDS, CONTENT_FIELDS
+from portal.forms import KeyedModelMultipleChoiceField
 
 
 class RegisterProfileForm(forms.ModelForm):
@@ -19,6 +20,7 @@ class RegisterProfileForm(forms.ModelForm):
     class Meta:
         model = MemberProfile
         fields = [*CONTENT_FIELDS, "register_sectors", "regions", *CONSENT_FIELDS]
+        field_classes = {"register_sectors": KeyedModelMultipleChoiceField, "regions": KeyedModelMultipleChoiceField}
         widgets = {
             "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "register_sectors": forms.CheckboxSelectMultiple,
