@@ -201,7 +201,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('request', 'profile'), name='assignment_recipient_once')],
             },
         ),
+        # The indexes come before the rows are filled: PostgreSQL refuses CREATE INDEX on a
+        # table whose updates in the same transaction still have deferred checks pending.
+        migrations.RunPython(postgres_indexes, postgres_indexes_drop),
         migrations.RunPython(fill_keywords, migrations.RunPython.noop),
         migrations.RunPython(fill_search_documents, migrations.RunPython.noop),
-        migrations.RunPython(postgres_indexes, postgres_indexes_drop),
     ]
