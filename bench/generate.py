@@ -53,7 +53,8 @@ CERTIFIED_PE_SHARE = 0.7
 NEWS_SHARE = 0.8
 BATCH = 2_000
 EMAIL_DOMAIN = "bench.example.nl"
-KNOWLEDGE_SLUG = "kennisbank"
+# Not "kennisbank": that is the library the demo seeds.
+KNOWLEDGE_SLUG = "achtergronden"
 
 
 def plan_counts(scale: float) -> dict[str, int]:
@@ -628,7 +629,7 @@ def _pages(counts, seed, today, base, progress) -> dict:
     events_index = index(EventIndexPage, "evenementen", "Evenementen")
     knowledge_index = StandardPage.objects.child_of(home).filter(slug=KNOWLEDGE_SLUG).first()
     if knowledge_index is None:
-        knowledge_index = StandardPage(title="Kennisbank", slug=KNOWLEDGE_SLUG, live=True,
+        knowledge_index = StandardPage(title="Achtergronden", slug=KNOWLEDGE_SLUG, live=True,
                                        intro="Handreikingen en achtergronden voor interim-managers.")
         home.add_child(instance=knowledge_index)
 
