@@ -30,6 +30,7 @@ import argparse
 import http.client
 import multiprocessing
 import os
+import random
 import shutil
 import signal
 import statistics
@@ -160,12 +161,16 @@ def fetch(port: int, path: str) -> tuple[int, bytes]:
         connection.close()
 
 
-def client_loop(port: int, path: str, deadline: float, results) -> None:
+def client_loop(port: int, path: str | list[str], deadline: float, results) -> None:
+    """Ask `path` (or each of a list of paths in turn) until the deadline."""
+    paths = [path] if isinstance(path, str) else path
+    turn = random.randrange(len(paths))
     latencies, errors = [], 0
     while time.monotonic() < deadline:
+        turn = (turn + 1) % len(paths)
         started = time.perf_counter()
         try:
-            status, _body = fetch(port, path)
+            status, _body = fetch(port, paths[turn])
         except (OSError, http.client.HTTPException):
             status = 0
         elapsed = time.perf_counter() - started
@@ -176,7 +181,7 @@ def client_loop(port: int, path: str, deadline: float, results) -> None:
     results.put((latencies, errors))
 
 
-def load(server: Server, path: str, *, duration: float, clients: int) -> dict:
+def load(server: Server, path: str | list[str], *, duration: float, clients: int) -> dict:
     port = server.port
     context = multiprocessing.get_context("fork")
     results = context.Queue()

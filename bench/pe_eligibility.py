@@ -17,6 +17,10 @@ points. Then:
    by one: members per second and the queries per member;
 3. the two must agree for every sampled member.
 
+With `--existing` it builds nothing and measures the holders of an active certificate
+already in the database on today's date: `make bench` (bench/run.py) runs it that way on
+its generated data (`--json` writes the figures for the report).
+
 From Python: `run(scale=0.02)` returns the figures as a dict. The exit status is 1 when
 the two answers differ. Bench members (`pe-bench-*@example.org`) are replaced at each run.
 """
@@ -129,9 +133,24 @@ def run(*, scale: float = 1.0, members: int | None = None, entries: int | None =
     started = time.perf_counter()
     ids = prepare(members=members, entries=entries, seed=seed)
     say(f"data: {len(ids)} members, {entries} entries ({time.perf_counter() - started:.1f} s to build)")
+    return {"entries": entries, **measure(member_ids=ids, on=ON, sample=sample, seed=seed, quiet=quiet)}
 
+
+def certified_members() -> list[int]:
+    """The holders of an active certificate: whose eligibility certification asks."""
+    from members.models import Certificate
+
+    return sorted(set(Certificate.objects.filter(status=Certificate.Status.ACTIVE).values_list("holder_id", flat=True)))
+
+
+def measure(*, member_ids: list[int], on: date, sample: int = 500, seed: int = 2026, quiet: bool = False) -> dict:
+    """Time both ways of answering for `member_ids` on the day `on`, and check that they agree."""
+    say = (lambda *a: None) if quiet else print
+    ids = list(member_ids)
+    if not ids:
+        raise SystemExit("bench/pe_eligibility.py: no members to measure")
     started = time.perf_counter()
-    standings = pe_selectors.pe_standings(on=ON, member_ids=ids)
+    standings = pe_selectors.pe_standings(on=on, member_ids=ids)
     eligible = sum(1 for standing in standings.values() if standing.eligibility().met)
     bulk_seconds = time.perf_counter() - started
     say(f"all at once:  {len(standings) / bulk_seconds:10.0f} members/s "
@@ -143,7 +162,7 @@ def run(*, scale: float = 1.0, members: int | None = None, entries: int | None =
     debug, settings.DEBUG = settings.DEBUG, True  # count the queries
     reset_queries()
     started = time.perf_counter()
-    answers = {pk: pe_selectors.pe_eligibility(user=users[pk], on=ON) for pk in chosen}
+    answers = {pk: pe_selectors.pe_eligibility(user=users[pk], on=on) for pk in chosen}
     one_seconds = time.perf_counter() - started
     queries = len(connection.queries)
     settings.DEBUG = debug
@@ -151,11 +170,13 @@ def run(*, scale: float = 1.0, members: int | None = None, entries: int | None =
         f"({len(chosen)} members, {queries / len(chosen):.1f} queries per member)")
 
     differences = [pk for pk, answer in answers.items()
-                   if (answer.met, answer.shortfalls, answer.progress.counted)
+                   if pk not in standings
+                   or (answer.met, answer.shortfalls, answer.progress.counted)
                    != (standings[pk].eligibility().met, standings[pk].eligibility().shortfalls,
                        standings[pk].progress.counted)]
     say("both answers agree: " + ("yes" if not differences else f"NO, {len(differences)} members differ"))
-    return {"members": len(ids), "entries": entries, "bulk_members_per_second": len(standings) / bulk_seconds,
+    return {"members": len(ids), "bulk_members_per_second": len(standings) / bulk_seconds,
+            "bulk_seconds": bulk_seconds, "sample": len(chosen),
             "single_members_per_second": len(chosen) / one_seconds, "queries_per_member": queries / len(chosen),
             "eligible": eligible, "differences": len(differences)}
 
@@ -167,8 +188,19 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=None)
     parser.add_argument("--sample", type=int, default=500, help="members asked one by one (500)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--existing", action="store_true",
+                        help="measure the holders of an active certificate already in the database, today "
+                             "(what `make bench` does on its generated data), instead of building bench members")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args()
-    result = run(scale=args.scale, members=args.members, entries=args.entries, sample=args.sample, seed=args.seed)
+    if args.existing:
+        result = measure(member_ids=certified_members(), on=date.today(), sample=args.sample, seed=args.seed)
+    else:
+        result = run(scale=args.scale, members=args.members, entries=args.entries, sample=args.sample, seed=args.seed)
+    if args.json:
+        import json
+
+        args.json.write_text(json.dumps(result))
     return 1 if result["differences"] else 0
 
 

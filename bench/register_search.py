@@ -18,6 +18,10 @@ prints how the large register compares: the issue's target is p95 under 150 ms o
 2-core machine, at most 1.5 times the figure at 1,000 profiles, and the same number
 of queries at both sizes.
 
+With `--port P` it builds nothing and asks the server already answering on port P, on
+the register in the database: `make bench` (bench/run.py) runs it that way against its
+gunicorn and its generated data (`--json` writes the figures for the report).
+
 `run(profiles=..., listed=...)` does one size and returns the figures as a dict, for
 a harness that calls it. The exit status is 1 when a request failed (5xx or a
 connection error).
@@ -318,32 +322,37 @@ def run(*, profiles: int = 100_000, listed: int = 20_000, repeats: int = 5, work
     if verbose:
         print(f"{profiles} bench profiles ({listed} listed) ready in {time.perf_counter() - began:.1f} s "
               f"({connection.vendor})")
-    queries = [urlencode(params) for params in searches(date.today())]
-    results = {"profiles": profiles, "listed": listed, "database": connection.vendor}
     port = free_port()
     server = start_server(port, workers)
     try:
-        for name, base in (("page", "/register/"), ("api", "/api/v1/register/")):
-            paths = [f"{base}?{query}" for query in queries]
-            _timed(port, paths, 1)  # warm up
-            latencies, failures = _timed(port, paths, repeats)
-            counts = _query_counts(paths)
-            results[name] = {
-                "p50_ms": round(_pct(latencies, 0.5), 1),
-                "p95_ms": round(_pct(latencies, 0.95), 1),
-                "requests": len(latencies),
-                "queries_min": min(counts),
-                "queries_max": max(counts),
-                "failures": failures,
-            }
-            if verbose:
-                figures = results[name]
-                print(f"  {name:<5} {base:<20} p50 {figures['p50_ms']:7.1f} ms   p95 {figures['p95_ms']:7.1f} ms   "
-                      f"queries per search {figures['queries_min']}–{figures['queries_max']}   "
-                      f"{figures['requests']} requests, {len(failures)} failed")
+        return {"profiles": profiles, "listed": listed, **measure(port=port, repeats=repeats, verbose=verbose)}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+def measure(*, port: int, repeats: int = 5, verbose: bool = True, count_queries: bool = True) -> dict:
+    """The twenty searches against the server on `port`, on the page and the API: p50, p95, queries, failures."""
+    queries = [urlencode(params) for params in searches(date.today())]
+    results = {"database": connection.vendor, "searches": len(queries), "repeats": repeats}
+    for name, base in (("page", "/register/"), ("api", "/api/v1/register/")):
+        paths = [f"{base}?{query}" for query in queries]
+        _timed(port, paths, 1)  # warm up
+        latencies, failures = _timed(port, paths, repeats)
+        counts = _query_counts(paths) if count_queries else [None]
+        results[name] = {
+            "p50_ms": round(_pct(latencies, 0.5), 1),
+            "p95_ms": round(_pct(latencies, 0.95), 1),
+            "requests": len(latencies),
+            "queries_min": min(counts) if count_queries else None,
+            "queries_max": max(counts) if count_queries else None,
+            "failures": failures,
+        }
+        if verbose:
+            figures = results[name]
+            print(f"  {name:<5} {base:<20} p50 {figures['p50_ms']:7.1f} ms   p95 {figures['p95_ms']:7.1f} ms   "
+                  f"queries per search {figures['queries_min']}–{figures['queries_max']}   "
+                  f"{figures['requests']} requests, {len(failures)} failed")
     return results
 
 
@@ -356,7 +365,18 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the bench data afterwards")
+    parser.add_argument("--port", type=int, default=None,
+                        help="measure the server already answering on this port, on the data in the database: "
+                             "no data is built or removed (what `make bench` does on its generated register)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args()
+    if args.port:
+        result = measure(port=args.port, repeats=args.repeats)
+        if args.json:
+            import json
+
+            args.json.write_text(json.dumps(result))
+        return 1 if result["page"]["failures"] or result["api"]["failures"] else 0
 
     runs = []
     if args.baseline:

@@ -61,12 +61,8 @@ PYTHON = sys.executable
 HOST = "127.0.0.1"
 WORKERS = 2
 CONNECTIONS = 4  # concurrent clients per load run: two per gunicorn worker
-REGISTER_QUERIES = [
-    "q=zorg", "q=financieel", "q=interim-cfo", "q=Utrecht", "q=ICT", "q=logistiek", "q=de+Vries", "q=Jansen",
-    "q=turnaround", "q=governance", "q=onderwijs", "q=energietransitie", "q=lean", "q=fusies",
-    "q=Bakker+zorg", "q=programmamanager", "sector=healthcare", "region=utrecht&q=overheid",
-    "sector=finance&region=noord-holland", "level=senior&sort=certified",
-]
+# The mixed load run: the pages a visitor asks most, in these proportions, at once.
+MIXED = {"home": 4, "register": 3, "event": 2, "verify": 1}
 PAGES = ["home", "news", "event", "register", "verify"]
 PAGE_LABELS = {"home": "Home page", "news": "News index", "event": "Event page", "register": "Register search",
                "verify": "Verification page", "dashboard": "Member dashboard"}
@@ -102,6 +98,11 @@ class Config:
         return f"{self.database}_template"
 
 
+def mixed_seconds(config: Config) -> float:
+    """The mixed load runs three times as long as a page: 60 s at the default 20."""
+    return 3 * config.seconds
+
+
 def small_scale(scale: float) -> float:
     """The scale the growing figures are compared at: 0.01 beside scale 1, a tenth below 0.1."""
     return 0.01 if scale >= 0.1 else round(scale / 10, 8)
@@ -122,8 +123,10 @@ def portal_env(config: Config, *, database: str | None = None, **extra) -> dict[
         SECURE_SSL_REDIRECT="0",
         BASE_URL=f"http://{HOST}:{config.port}",
         LOG_LEVEL="WARNING",
-        # Bench-only: the verification page's per-address rate limit would turn a load test into 429s.
+        # Bench-only: the per-address rate limits of the verification page and the register API would
+        # turn a load test from one address into 429s.
         VERIFY_RATE_LIMIT="1000000000",
+        REGISTER_API_RATE_LIMIT="1000000000",
         STRIPE_WEBHOOK_SECRET="whsec_bench",
         PYTHONUNBUFFERED="1",
     )
@@ -224,6 +227,17 @@ end
 """
 
 
+# Each wrk connection asks the paths in turn, starting at its own place in the list.
+MIXED_SCRIPT = """
+paths = {PATHS}
+counter = math.random(#paths)
+request = function()
+  counter = counter % #paths + 1
+  return wrk.format("GET", paths[counter])
+end
+"""
+
+
 def wrk_path() -> str | None:
     """Debian's wrk, installed with apt-get when it is missing and we may; else None."""
     found = shutil.which("wrk")
@@ -256,16 +270,33 @@ class LoadTool:
 
     def load(self, port: int, path: str, *, seconds: float, connections: int) -> dict:
         if self.wrk:
-            out = subprocess.run(
-                [self.wrk, "-t", "2", "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s",
-                 "-s", str(self.script), f"http://{HOST}:{port}{path}"],
-                capture_output=True, text=True, timeout=seconds + 120, check=True,
-            ).stdout
-            line = next(line for line in out.splitlines() if line.startswith("WRK-JSON "))
-            data = json.loads(line.removeprefix("WRK-JSON "))
-            errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
-            return {"requests": data["requests"], "rps": data["requests"] / (data["duration_us"] / 1e6),
-                    "p50": data["p50"], "p95": data["p95"], "p99": data["p99"], "errors": errors}
+            return self._wrk(port, path, self.script, seconds=seconds, connections=connections)
+        return self._python(port, path, seconds=seconds, connections=connections)
+
+    def mixed(self, port: int, paths: list[str], seconds: float, connections: int) -> dict:
+        """The paths taken in turn by every connection, for `seconds`: one figure for the mix."""
+        if self.wrk:
+            script = self.script.with_name("mixed.lua")
+            # Lua's string literals read JSON's for these plain paths.
+            script.write_text(MIXED_SCRIPT.replace("PATHS", ", ".join(json.dumps(p) for p in paths)) + WRK_SCRIPT)
+            result = self._wrk(port, "/", script, seconds=seconds, connections=connections)
+        else:
+            result = self._python(port, paths, seconds=seconds, connections=connections)
+        return {**result, "seconds": seconds, "connections": connections, "paths": sorted(set(paths))}
+
+    def _wrk(self, port: int, path: str, script: Path, *, seconds: float, connections: int) -> dict:
+        out = subprocess.run(
+            [self.wrk, "-t", "2", "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s",
+             "-s", str(script), f"http://{HOST}:{port}{path}"],
+            capture_output=True, text=True, timeout=seconds + 120, check=True,
+        ).stdout
+        line = next(line for line in out.splitlines() if line.startswith("WRK-JSON "))
+        data = json.loads(line.removeprefix("WRK-JSON "))
+        errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
+        return {"requests": data["requests"], "rps": data["requests"] / (data["duration_us"] / 1e6),
+                "p50": data["p50"], "p95": data["p95"], "p99": data["p99"], "errors": errors}
+
+    def _python(self, port: int, path: str | list[str], *, seconds: float, connections: int) -> dict:
         from bench import pages as python_load
 
         class Target:  # what bench/pages.py's load() needs of a server
@@ -430,19 +461,15 @@ def load_pages(config: Config, tool: LoadTool, paths: dict[str, str]) -> dict:
     return results
 
 
-def register_search_latency(config: Config) -> dict:
-    """Twenty realistic searches, three rounds, one at a time: p50 and p95 of the whole request."""
-    times, statuses = [], {}
-    for _round in range(3):
-        for query in REGISTER_QUERIES:
-            began = time.perf_counter()
-            status, _body = http_get(config.port, f"/register/?{query}")
-            times.append((time.perf_counter() - began) * 1000)
-            statuses[status] = statuses.get(status, 0) + 1
-    times.sort()
-    pick = lambda share: times[min(len(times) - 1, int(share * len(times)))]  # noqa: E731
-    return {"queries": len(REGISTER_QUERIES), "requests": len(times), "p50": pick(0.5), "p95": pick(0.95),
-            "max": times[-1], "statuses": {str(k): v for k, v in statuses.items()}}
+def register_search_latency(config: Config, work: Path, scale: float) -> dict:
+    """The twenty searches of bench/register_search.py, against this gunicorn and the generated register:
+    p50 and p95 on the page and on the API, and the queries one search takes (counted in its process)."""
+    out = work / f"register-search-{scale}.json"
+    env = portal_env(config, PAGE_CACHE_SECONDS="0")
+    env.pop("REDIS_URL")  # the query count clears its cache: its own, not the server's
+    run([PYTHON, str(BENCH / "register_search.py"), "--port", str(config.port), "--repeats", "3",
+         "--json", str(out)], env=env, timeout=1800)
+    return json.loads(out.read_text())
 
 
 def webhook_replay(config: Config, work: Path) -> dict:
@@ -471,39 +498,13 @@ def registration_race(config: Config, work: Path) -> dict:
 
 
 def pe_eligibility(config: Config, work: Path) -> dict:
-    """PE eligibility for every holder of an active certificate (see `_pe_eligibility`).
-
-    A minimal version kept here; `bench/pe_eligibility.py` may take its place."""
+    """bench/pe_eligibility.py on the generated data: every holder of an active certificate at once
+    (`pe_standings`), a sample one by one (`pe_eligibility`, what certification asks), and whether the
+    two answers agree."""
     out = work / "pe.json"
-    run([PYTHON, str(Path(__file__)), "--pe-eligibility", str(out)], env=portal_env(config), timeout=3600)
+    run([PYTHON, str(BENCH / "pe_eligibility.py"), "--existing", "--sample", "500", "--seed", str(config.seed),
+         "--json", str(out)], env=portal_env(config), timeout=3600)
     return json.loads(out.read_text())
-
-
-def _pe_eligibility(out_path: str) -> None:
-    """In a subprocess: whether each certified member meets the PE requirement of their current cycle."""
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from knowledge.pe_selectors import pe_requirement_met
-    from members.models import Certificate, CertificationScheme
-
-    today = timezone.localdate()
-    holders = list(Certificate.objects.filter(status=Certificate.Status.ACTIVE)
-                   .order_by("holder_id").values_list("holder_id", "scheme_id"))
-    schemes = {scheme.pk: scheme for scheme in CertificationScheme.objects.all()}
-    User = get_user_model()
-    met = 0
-    began = time.perf_counter()
-    for holder_id, scheme_id in holders:
-        met += pe_requirement_met(user=User(pk=holder_id), scheme=schemes[scheme_id], on=today)
-    seconds = time.perf_counter() - began
-    Path(out_path).write_text(json.dumps({
-        "members": len(holders), "met": met, "seconds": seconds,
-        "members_per_second": len(holders) / seconds if seconds else None,
-    }))
 
 
 def setup_cost(work: Path) -> dict:
@@ -557,9 +558,25 @@ def figures_from(results: dict, config: Config) -> list[dict]:
         add(f"queries.{name}", f"{PAGE_LABELS[name]}: queries per request", "queries", get(main), get(small),
             grows=True, equal_at_scales=True)
     search = results.get("register_search", {})
+    at = lambda scale, where, key: ((search.get(scale) or {}).get(where) or {}).get(key)  # noqa: E731
     for p in ("p50", "p95"):
-        add(f"register_search.{p}", f"Register search, twenty queries: {p}", "ms",
-            (search.get(main) or {}).get(p), (search.get(small) or {}).get(p), grows=True)
+        add(f"register_search.{p}", f"Register search, twenty queries, page: {p}", "ms",
+            at(main, "page", f"{p}_ms"), at(small, "page", f"{p}_ms"), grows=True)
+    for p in ("p50", "p95"):
+        add(f"register_search.api.{p}", f"Register search, twenty queries, API: {p}", "ms",
+            at(main, "api", f"{p}_ms"), at(small, "api", f"{p}_ms"), grows=True)
+    add("register_search.queries", "Register search: most queries one search takes", "queries",
+        at(main, "page", "queries_max"), at(small, "page", "queries_max"), grows=True, equal_at_scales=True)
+    add("register_search.failures", "Register search: failed requests (page and API)", "count",
+        (len(at(main, "page", "failures") or []) + len(at(main, "api", "failures") or []))
+        if search.get(main) else None, target=["==", 0])
+    mixed = results.get("mixed") or {}
+    mix = ", ".join(f"{PAGE_LABELS[name].lower()} {weight}" for name, weight in MIXED.items())
+    add("mixed.rps", f"Mixed load ({mix}; {mixed.get('seconds', '?'):g} s): requests per second"
+        if mixed else "Mixed load: requests per second", "req/s", mixed.get("rps"))
+    add("mixed.p95", "Mixed load: p95", "ms", mixed.get("p95"))
+    add("mixed.p99", "Mixed load: p99", "ms", mixed.get("p99"))
+    add("mixed.errors", "Mixed load: errors", "count", mixed.get("errors"), target=["==", 0])
     race = (results.get("registrations") or {}).get("race") or {}
     seats = race.get("seats", 50)
     add("race.confirmed", f"Race for {seats} seats ({race.get('attempts', 70)} attempts, "
@@ -578,8 +595,14 @@ def figures_from(results: dict, config: Config) -> list[dict]:
     add("webhooks.p95", "Webhook request p95", "ms", hooks.get("p95_ms"))
     add("webhooks.identical", "Webhook end state equals in-order delivery", "yes/no", hooks.get("identical"))
     pe = results.get("pe_eligibility") or {}
-    add("pe_eligibility.members_per_second", f"PE eligibility of {pe.get('members', '?')} certified members",
-        "members/s", pe.get("members_per_second"))
+    add("pe_eligibility.members_per_second", f"PE eligibility of all {pe.get('members', '?')} certified members "
+        "at once", "members/s", pe.get("bulk_members_per_second"))
+    add("pe_eligibility.single_per_second", f"PE eligibility one by one ({pe.get('sample', '?')} members, "
+        "as certification asks)", "members/s", pe.get("single_members_per_second"))
+    add("pe_eligibility.queries_per_member", "PE eligibility one by one: queries per member", "queries",
+        pe.get("queries_per_member"))
+    add("pe_eligibility.differences", "PE eligibility: members where both answers differ", "count",
+        pe.get("differences"), target=["==", 0])
     cost = results.get("setup") or {}
     add("setup.seconds", "Fresh `make setup` + migrate", "s", cost.get("seconds"))
     add("setup.venv_mb", "Size of .venv after `make setup`", "MB", cost.get("venv_mb"))
@@ -634,7 +657,12 @@ def measure_scale(config: Config, scale: float, *, main: bool, tool: LoadTool, w
                 page.update({k: (probes or {}).get(name, {}).get(k) for k in ("queries", "render_ms")})
         results["pages"][key] = pages or {}
         results["register_search"][key] = attempt(errors, f"register search at scale {scale}",
-                                                  register_search_latency, config)
+                                                  register_search_latency, config, work, scale)
+        if main:
+            log(f"mixed load: {', '.join(MIXED)} for {mixed_seconds(config):g} s")
+            results["mixed"] = attempt(errors, "mixed load", tool.mixed, config.port,
+                                       [paths[name] for name, weight in MIXED.items() for _ in range(weight)],
+                                       mixed_seconds(config), CONNECTIONS)
         if main:
             log("webhook replay through /stripe/webhook/")
             results["webhooks"] = attempt(errors, "webhook replay", webhook_replay, config, work)
@@ -705,8 +733,13 @@ def main() -> int:
         "with members signed in by session cookie (bench/registrations.py).",
         f"Webhook events are signed and posted {CONNECTIONS} at a time, each sender on its own connection "
         "(bench/webhooks.py --url); the in-order reference goes through the service in one process.",
-        "PE eligibility: pe_requirement_met for each holder of an active certificate, in one process "
-        "(a minimal version in bench/run.py).",
+        "PE eligibility (bench/pe_eligibility.py --existing): every holder of an active certificate at once "
+        "(pe_standings), and 500 of them one by one (pe_eligibility, what certification asks), in one process; "
+        "the two answers must agree.",
+        "Register search (bench/register_search.py --port): its twenty searches, three times each, one at a time, "
+        "on the page and on the API, against the same gunicorn.",
+        f"Mixed load: {CONNECTIONS} connections ask the home page, register search, event page and verification "
+        "page in turn in the proportions shown, for three times the seconds of one page run.",
         f"Data seed {config.seed}; generated data stays in the database `{config.database}` after the run.",
     ] + [f"Skipped: {what}." for what in skipped]
     report = {
@@ -742,7 +775,5 @@ def main() -> int:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--probe":
         _probe(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) > 1 and sys.argv[1] == "--pe-eligibility":
-        _pe_eligibility(sys.argv[2])
     else:
         sys.exit(main())
