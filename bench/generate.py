@@ -485,6 +485,7 @@ def _register_choices(people: list[Person], base: dict, rng: random.Random) -> N
 def _certificates(counts, seed, today, base, people: list[Person], progress) -> list[Person]:
     """Certified members: application, certificate, period, a consented register profile."""
     from members.models import Certificate, CertificatePeriod, CertificateSequence, CertificationApplication
+    from members.register_index import register_certificate_facts_refresh
     from members.services.certification import validity_end
 
     rng = _rng(seed, "certificates")
@@ -551,6 +552,8 @@ def _certificates(counts, seed, today, base, people: list[Person], progress) -> 
         CertificatePeriod(certificate=c, valid_from=c.valid_from, valid_until=c.valid_until, norm_version=norms)
         for c in certificates
     ], progress, "certificate periods")
+    # The bulk insert bypassed the signals that copy the certificate facts onto the profiles.
+    register_certificate_facts_refresh()
 
     return [h for h, c in zip(holders, certificates, strict=True) if c.status == Certificate.Status.ACTIVE]
 

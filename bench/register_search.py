@@ -69,6 +69,7 @@ from members.models import (  # noqa: E402
     Sector,
     User,
 )
+from members.register_index import register_certificate_facts_refresh  # noqa: E402
 from members.register_text import search_documents  # noqa: E402
 
 PREFIX = "bench-register"
@@ -228,6 +229,8 @@ def generate(*, profiles: int, listed: int, seed: int = 1) -> None:
                     revocation_list=revocation_list, revocation_index=serial,
                 ))
             Certificate.objects.bulk_create(certificates)
+            # bulk_create bypasses the signals that copy the certificate facts onto the profiles.
+            register_certificate_facts_refresh(user_ids=[user.pk for user in holders])
     if connection.vendor == "postgresql":
         from members.register_index import search_vector
 

@@ -1,16 +1,26 @@
-"""Keeps the register's search documents (`members.register_text`) in step with the profile.
+"""Keeps what the register searches in step with the profile and the certificates.
 
-A side effect outside the domain, so signals (connected in `MembersConfig.ready`): a
-profile saved, its sectors changed, its member renamed, or a sector renamed rebuilds
-the documents of the profiles concerned. Consent is read at that moment: a field made
-private leaves the documents with the same save.
+A side effect outside the domain, so signals (connected in `MembersConfig.ready`):
+
+* the search documents (`members.register_text`): a profile saved, its sectors changed,
+  its member renamed, or a sector renamed rebuilds the documents of the profiles
+  concerned. Consent is read at that moment: a field made private leaves the documents
+  with the same save;
+* the certificate facts (`MemberProfile.register_certified` and
+  `register_certified_since`): a certificate saved or deleted, or a profile created,
+  recomputes them for that member in one UPDATE, in the same transaction. A bulk write
+  that bypasses signals (a data load) calls `register_certificate_facts_refresh` itself;
+  the daily certificate run recomputes every profile as a check.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import connection
-from django.db.models import Value
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def search_vector(primary, secondary):
@@ -40,9 +50,39 @@ def register_search_documents_refresh(*, profile_pks) -> int:
     return changed
 
 
-def _profile_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+def register_certificate_facts_refresh(*, user_ids=None) -> int:
+    """Recompute the certificate facts of these members' profiles (None: every profile) where
+    they differ; returns how many profiles changed."""
+    from members.models import Certificate, MemberProfile
+
+    certificates = Certificate.objects.filter(holder=OuterRef("user_id"))
+    active = Exists(certificates.filter(status=Certificate.Status.ACTIVE))
+    since = Subquery(
+        certificates.exclude(status=Certificate.Status.WITHDRAWN).order_by("issued_on").values("issued_on")[:1]
+    )
+    profiles = MemberProfile.objects.all()
+    if user_ids is not None:
+        profiles = profiles.filter(user_id__in=list(user_ids))
+    # NULL compares as a date no certificate has, so "changed" is a plain inequality on both databases.
+    never = Value(date.min)
+    stale = profiles.alias(
+        active_now=active, since_now=Coalesce(since, never), since_was=Coalesce("register_certified_since", never)
+    ).filter(~Q(register_certified=F("active_now")) | ~Q(since_was=F("since_now")))
+    return MemberProfile.objects.filter(pk__in=stale.values("pk")).update(
+        register_certified=active, register_certified_since=since
+    )
+
+
+def _certificate_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        register_certificate_facts_refresh(user_ids=[instance.holder_id])
+
+
+def _profile_saved(sender, instance, raw=False, update_fields=None, created=False, **kwargs):
     if raw:
         return
+    if created:
+        register_certificate_facts_refresh(user_ids=[instance.user_id])
     if update_fields is not None and set(update_fields) <= {"search_primary", "search_secondary", "search_vector", "updated_at"}:
         return
     register_search_documents_refresh(profile_pks=[instance.pk])
@@ -80,9 +120,11 @@ def _sector_saved(sender, instance, raw=False, created=False, **kwargs):
 def connect() -> None:
     from django.contrib.auth import get_user_model
 
-    from members.models import MemberProfile, Sector
+    from members.models import Certificate, MemberProfile, Sector
 
     post_save.connect(_profile_saved, sender=MemberProfile, dispatch_uid="register-index-profile")
+    post_save.connect(_certificate_changed, sender=Certificate, dispatch_uid="register-index-certificate")
+    post_delete.connect(_certificate_changed, sender=Certificate, dispatch_uid="register-index-certificate-gone")
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="register-index-user")
     post_save.connect(_sector_saved, sender=Sector, dispatch_uid="register-index-sector")
     m2m_changed.connect(

@@ -1,8 +1,9 @@
 """Reads of the public register: who is listed, searching them, one public profile.
 
 Listed means: the member chose to be listed (`register_listed`) AND holds an ACTIVE
-certificate. A suspended, withdrawn or expired certificate drops out at once, because
-the condition is evaluated on every read, never copied.
+certificate. A suspended, withdrawn or expired certificate drops out at once: the
+profile's copy of that fact (`register_certified`) is rewritten in the same transaction
+as the certificate (members.register_index), so a search reads the profiles alone.
 
 Search and filters only ever look at fields the member made public: a word in an
 unpublished bio never finds anyone.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,16 +28,11 @@ def _active_certificates() -> QuerySet[Certificate]:
 
 def register_public_list() -> QuerySet[MemberProfile]:
     """Every listed profile, with what a results page shows, in a constant number of queries."""
-    first_certified = (
-        Certificate.objects.filter(holder=OuterRef("user_id"))
-        .exclude(status=Certificate.Status.WITHDRAWN)
-        .order_by("issued_on")
-        .values("issued_on")[:1]
-    )
+    # Whether a member holds an active certificate, and since when they are certified, are
+    # kept on the profile (members.register_index): the search reads one table.
     return (
-        MemberProfile.objects.filter(register_listed=True)
-        .filter(Exists(_active_certificates().filter(holder=OuterRef("user_id"))))
-        .annotate(certified_since=Subquery(first_certified))
+        MemberProfile.objects.filter(register_listed=True, register_certified=True)
+        .annotate(certified_since=F("register_certified_since"))
         .defer("search_primary", "search_secondary", "search_vector")
         .select_related("user")
         .prefetch_related(

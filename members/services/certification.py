@@ -46,6 +46,7 @@ from members.models import (
 )
 from members.credentials.status_list import StatusListFull, random_free_index
 from members.selectors import user_is_active_member
+from members.register_index import register_certificate_facts_refresh
 from portal.dates import add_months
 from portal.audit import Source, log_action
 from portal.exceptions import DomainError
@@ -887,4 +888,7 @@ def certificates_daily_run(*, today: date | None = None) -> dict[str, int]:
             counts["skipped"] += 1
         else:
             counts["expired"] += 1
+    # The register's copy of who is certified is rewritten with every certificate; a profile
+    # it differs on (a bulk load that bypassed the signals) is corrected here and counted.
+    counts["register_corrected"] = register_certificate_facts_refresh()
     return counts

@@ -61,3 +61,12 @@ def listed_manager(*, first_name="Anna", last_name="Vermeulen", status=Certifica
     profile.regions.set(Region.objects.filter(code__in=regions))
     certificate_for(user, status=status, level_code=level_code)
     return profile
+
+
+def certificates_change(user, **fields) -> None:
+    """Change the member's certificates the way a service does (row by row, `save`), so that
+    the register's copy of the certificate facts follows; the services have their own tests."""
+    for certificate in Certificate.objects.filter(holder=user):
+        for name, value in fields.items():
+            setattr(certificate, name, value)
+        certificate.save(update_fields=list(fields))

@@ -1,11 +1,12 @@
 import time
+from datetime import date
 
 import pytest
 from django.core import signing
 
 from members.models import Certificate
 from portal.models import OutboundEmail
-from tests.members.register.factories import listed_manager
+from tests.members.register.factories import certificates_change, listed_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,6 @@ def test_rate_limited(client, monkeypatch):
 
 def test_suspended_manager_cannot_be_contacted(client):
     profile = listed_manager()
-    Certificate.objects.filter(holder=profile.user).update(status="suspended", suspended_until="2027-01-01")
+    certificates_change(profile.user, status="suspended", suspended_until=date(2099, 1, 1))
     assert client.post(f"/register/{profile.pk}/", _data()).status_code == 404
     assert not OutboundEmail.objects.exists()

@@ -6,6 +6,8 @@ from django.utils import translation
 
 from members.models import Certificate
 from members.register_selectors import register_public_list, register_search
+from members.services.certification import certificate_suspend
+from tests.members.certification.factories import decider
 from tests.members.register.factories import ALL_PUBLIC, listed_manager
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +50,8 @@ def test_holder_without_active_certificate_is_not_listed_and_page_is_404(client,
 def test_suspension_drops_a_listed_holder_at_once(client):
     profile = listed_manager()
     assert client.get(_url("register_profile", profile.pk)).status_code == 200
-    Certificate.objects.filter(holder=profile.user).update(status=Certificate.Status.SUSPENDED, suspended_until=date.today())
+    certificate_suspend(certificate=Certificate.objects.get(holder=profile.user), actor=decider(),
+                        reason="Lopend klachtonderzoek.", until=date.today() + timedelta(days=30))
     assert client.get(_url("register_profile", profile.pk)).status_code == 404
     assert profile.user.last_name not in client.get(_url("register")).content.decode()
 

@@ -19,7 +19,7 @@ from members.services.register_requests import (
 )
 from portal.exceptions import DomainError
 from portal.models import OutboundEmail
-from tests.members.register.factories import listed_manager
+from tests.members.register.factories import certificates_change, listed_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +115,8 @@ def test_requests_expire_and_cannot_be_answered_then(settings):
 def test_a_manager_suspended_after_receiving_cannot_answer():
     anna = _accepting()
     request = assignment_request_confirm(request=_request())
-    Certificate.objects.filter(holder=anna.user).update(
-        status=Certificate.Status.SUSPENDED, suspended_until=timezone.localdate() + timedelta(days=30)
+    certificates_change(
+        anna.user, status=Certificate.Status.SUSPENDED, suspended_until=timezone.localdate() + timedelta(days=30)
     )
     with pytest.raises(DomainError):
         assignment_request_answer(recipient=request.recipients.get(profile=anna), user=anna.user,

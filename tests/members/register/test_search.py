@@ -11,7 +11,7 @@ from django.db import connection
 
 from members.models import Certificate
 from members.register_selectors import register_search
-from tests.members.register.factories import ALL_PUBLIC, listed_manager
+from tests.members.register.factories import ALL_PUBLIC, certificates_change, listed_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_relevance_puts_a_headline_match_before_a_bio_match():
 def test_sort_by_certified_since_puts_the_longest_certified_first():
     old = listed_manager(last_name="Zwart")
     listed_manager(first_name="Bram", last_name="Aalders")
-    Certificate.objects.filter(holder=old.user).update(issued_on=date.today() - timedelta(days=2000))
+    certificates_change(old.user, issued_on=date.today() - timedelta(days=2000))
     assert _names(register_search(sort="certified")) == ["Zwart", "Aalders"]
     assert _names(register_search(sort="name")) == ["Aalders", "Zwart"]
 
