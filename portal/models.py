@@ -79,6 +79,8 @@ class MembersOnlyMixin(models.Model):
         default=False,
         help_text=_("Only members with an active membership read the whole page; others see the introduction and an invitation to join."),
     )
+    # The part only members read; the teaser before it (`intro` or `lead`) stays each page's own.
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     settings_panels = Page.settings_panels + [FieldPanel("members_only")]
 
@@ -104,7 +106,6 @@ class MembersOnlyMixin(models.Model):
 
 class StandardPage(MembersOnlyMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [
@@ -197,7 +198,6 @@ class NewsPage(MembersOnlyMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
     categories = ParentalManyToManyField(NewsCategory, blank=True, verbose_name=_("categories"), related_name="news_pages")
     featured = models.BooleanField(
