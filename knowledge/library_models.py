@@ -19,11 +19,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal.blocks import BodyBlock
 from portal.models import MembersOnlyMixin
 
 WORDS_PER_MINUTE = 200
@@ -123,7 +121,6 @@ class ArticlePage(MembersOnlyMixin, Page):
         related_name="+",
         help_text=_("Set the focal point on the image so that crops keep what matters."),
     )
-    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     topics = ParentalManyToManyField(Topic, blank=True, verbose_name=_("topics"), related_name="articles")
     authors = ParentalManyToManyField(Author, blank=True, verbose_name=_("authors"), related_name="articles")
     reading_time = models.PositiveSmallIntegerField(

@@ -100,7 +100,7 @@ def seed_members(stdout) -> None:
     created = schedules_ensure()
     stdout.write(f"  Daily membership run scheduled: {'created' if created else 'already present'}.")
     created = portal_tasks.schedules_ensure()
-    stdout.write(f"  Outbox sweep scheduled: {'created' if created else 'already present'}.")
+    stdout.write(f"  Outbox sweep and retry run scheduled: {'created' if created else 'already present'}.")
 
 
 def _seed_plans(stdout) -> dict[str, MembershipPlan]:

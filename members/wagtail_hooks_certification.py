@@ -23,141 +23,128 @@ from portal.audit import LogFormatter
 # --- Audit actions --------------------------------------------------------------------
 
 
-def _who(data: dict) -> str:
+class _Formatter(LogFormatter):
+    """Shows `label`, or `message` filled in from the entry's data through `fields`."""
+
+    message = None
+    fields: dict = {}
+
+    def format_message(self, log_entry):
+        if self.message is None:
+            return str(self.label)
+        data = log_entry.data or {}
+        values = {
+            name: source(data) if callable(source) else data.get(source, "") for name, source in self.fields.items()
+        }
+        return str(self.message) % values
+
+
+def _formatter(label, message=None, **fields):
+    """A formatter class for one action. Each field names the data key that fills the
+    placeholder of the same name, or is a function of the data."""
+    return type("CertificationLogFormatter", (_Formatter,), {"label": label, "message": message, "fields": fields})
+
+
+def _choice(model_name: str, choices_name: str, key: str = "outcome"):
+    """The label of the choice stored under `key` ("" for a value no longer known)."""
+
+    def label(data):
+        from members import models
+
+        choices = getattr(getattr(models, model_name), choices_name)
+        value = data.get(key)
+        return choices(value).label if value in choices.values else ""
+
+    return label
+
+
+def _assessor(data: dict) -> str:
     return data.get("assessor") or ""
 
 
-class _Formatter(LogFormatter):
-    def format_message(self, log_entry):
-        return self.render(log_entry.data or {})
-
-    def render(self, data: dict) -> str:
-        return str(self.label)
-
-
-def _formatter(label, render=None):
-    attrs = {"label": label}
-    if render is not None:
-        attrs["render"] = lambda self, data: str(render(data))
-    return type("CertificationLogFormatter", (_Formatter,), attrs)
-
-
-def _outcome(data):
-    from members.models import Decision
-
-    return Decision.Outcome(data["outcome"]).label if data.get("outcome") in Decision.Outcome.values else ""
-
-
-def _recommendation(data):
-    from members.models import Assessment
-
-    value = data.get("recommendation")
-    return Assessment.Recommendation(value).label if value in Assessment.Recommendation.values else ""
+def _criteria(data: dict) -> str:
+    return ", ".join(data.get("criteria", []))
 
 
 LOG_ACTIONS = {
     "members.certification_application.started": _formatter(_("Certification application started")),
     "members.certification_application.evidence_added": _formatter(
-        _("Evidence added"), lambda d: _("Evidence added: %(file)s") % {"file": d.get("file", "")}
+        _("Evidence added"), _("Evidence added: %(file)s"), file="file"
     ),
     "members.certification_application.submitted": _formatter(
-        _("Application submitted"),
-        lambda d: _("Application submitted; assessed against norms %(version)s") % {"version": d.get("norm_version", "")},
+        _("Application submitted"), _("Application submitted; assessed against norms %(version)s"),
+        version="norm_version",
     ),
     "members.certification_application.recertification_started": _formatter(
         _("Recertification applied for"),
-        lambda d: _("Recertification of %(number)s applied for; assessed against norms %(version)s")
-        % {"number": d.get("number", ""), "version": d.get("norm_version", "")},
+        _("Recertification of %(number)s applied for; assessed against norms %(version)s"),
+        number="number", version="norm_version",
     ),
     "members.certification_application.fee_paid": _formatter(
-        _("Application fee received"),
-        lambda d: _("Application fee of € %(amount)s received") % {"amount": d.get("amount", "")},
+        _("Application fee received"), _("Application fee of € %(amount)s received"), amount="amount"
     ),
     "members.certification_application.assessor_assigned": _formatter(
-        _("Assessor assigned"), lambda d: _("Assessor assigned: %(name)s") % {"name": _who(d)}
+        _("Assessor assigned"), _("Assessor assigned: %(name)s"), name=_assessor
     ),
     "members.certification_application.conflict_declared": _formatter(
-        _("Conflict of interest declared"),
-        lambda d: _("%(name)s declared a relation with the applicant and stepped back") % {"name": _who(d)},
+        _("Conflict of interest declared"), _("%(name)s declared a relation with the applicant and stepped back"),
+        name=_assessor,
     ),
     "members.certification_application.no_conflict_declared": _formatter(
-        _("No conflict of interest declared"),
-        lambda d: _("%(name)s declared no conflict of interest") % {"name": _who(d)},
+        _("No conflict of interest declared"), _("%(name)s declared no conflict of interest"), name=_assessor
     ),
     "members.certification_application.scored": _formatter(
-        _("Criteria scored"), lambda d: _("Criteria scored: %(codes)s") % {"codes": ", ".join(d.get("criteria", []))}
+        _("Criteria scored"), _("Criteria scored: %(codes)s"), codes=_criteria
     ),
     "members.certification_application.interview_recorded": _formatter(
-        _("Interview recorded"), lambda d: _("Interview of %(date)s recorded") % {"date": d.get("held_on", "")}
+        _("Interview recorded"), _("Interview of %(date)s recorded"), date="held_on"
     ),
     "members.certification_application.recommended": _formatter(
-        _("Recommendation made"), lambda d: _("Recommendation: %(outcome)s") % {"outcome": _recommendation(d)}
+        _("Recommendation made"), _("Recommendation: %(outcome)s"),
+        outcome=_choice("Assessment", "Recommendation", key="recommendation"),
     ),
     "members.certification_application.decided": _formatter(
-        _("Decision taken"), lambda d: _("Decision: %(outcome)s") % {"outcome": _outcome(d)}
+        _("Decision taken"), _("Decision: %(outcome)s"), outcome=_choice("Decision", "Outcome")
     ),
     "members.certificate.issued": _formatter(
-        _("Certificate issued"),
-        lambda d: _("Certificate %(number)s issued, valid until %(until)s")
-        % {"number": d.get("number", ""), "until": d.get("valid_until", "")},
+        _("Certificate issued"), _("Certificate %(number)s issued, valid until %(until)s"),
+        number="number", until="valid_until",
     ),
     "members.certificate.suspended": _formatter(
-        _("Certificate suspended"),
-        lambda d: _("Suspended until %(until)s: %(reason)s") % {"until": d.get("until", ""), "reason": d.get("reason", "")},
+        _("Certificate suspended"), _("Suspended until %(until)s: %(reason)s"), until="until", reason="reason"
     ),
     "members.certificate.reinstated": _formatter(_("Certificate reinstated")),
-    "members.certificate.withdrawn": _formatter(
-        _("Certificate withdrawn"), lambda d: _("Withdrawn: %(reason)s") % {"reason": d.get("reason", "")}
-    ),
+    "members.certificate.withdrawn": _formatter(_("Certificate withdrawn"), _("Withdrawn: %(reason)s"), reason="reason"),
     "members.certificate.expired": _formatter(
-        _("Certificate expired"), lambda d: _("Expired after %(until)s") % {"until": d.get("valid_until", "")}
+        _("Certificate expired"), _("Expired after %(until)s"), until="valid_until"
     ),
     "members.certificate.renewed": _formatter(
-        _("Certificate renewed"),
-        lambda d: _("Renewed: valid from %(start)s until %(end)s")
-        % {"start": d.get("valid_from", ""), "end": d.get("valid_until", "")},
+        _("Certificate renewed"), _("Renewed: valid from %(start)s until %(end)s"), start="valid_from", end="valid_until"
     ),
     "members.certificate.reminder_sent": _formatter(
-        _("Recertification reminder sent"),
-        lambda d: _("Recertification reminder sent (%(occasion)s)") % {"occasion": _occasion(d)},
+        _("Recertification reminder sent"), _("Recertification reminder sent (%(occasion)s)"),
+        occasion=_choice("CertificateReminder", "Occasion", key="occasion"),
     ),
     # Objections (logged on the application) and complaints (on the certificate, or the complaint).
     "members.objection.filed": _formatter(
-        _("Objection filed"),
-        lambda d: _("Objection filed; to be reconsidered by %(due)s") % {"due": d.get("due_on", "")},
+        _("Objection filed"), _("Objection filed; to be reconsidered by %(due)s"), due="due_on"
     ),
     "members.objection.assigned": _formatter(
-        _("Objection assigned"), lambda d: _("Objection assigned to %(name)s") % {"name": d.get("handler", "")}
+        _("Objection assigned"), _("Objection assigned to %(name)s"), name="handler"
     ),
     "members.objection.decided": _formatter(
-        _("Objection decided"), lambda d: _("Objection decided: %(outcome)s") % {"outcome": _case_outcome(d, "objection")}
+        _("Objection decided"), _("Objection decided: %(outcome)s"), outcome=_choice("Objection", "Outcome")
     ),
     "members.complaint.filed": _formatter(
-        _("Complaint received"),
-        lambda d: _("Complaint received; to be handled by %(due)s") % {"due": d.get("due_on", "")},
+        _("Complaint received"), _("Complaint received; to be handled by %(due)s"), due="due_on"
     ),
     "members.complaint.assigned": _formatter(
-        _("Complaint assigned"), lambda d: _("Complaint assigned to %(name)s") % {"name": d.get("handler", "")}
+        _("Complaint assigned"), _("Complaint assigned to %(name)s"), name="handler"
     ),
     "members.complaint.decided": _formatter(
-        _("Complaint decided"), lambda d: _("Complaint decided: %(outcome)s") % {"outcome": _case_outcome(d, "complaint")}
+        _("Complaint decided"), _("Complaint decided: %(outcome)s"), outcome=_choice("Complaint", "Outcome")
     ),
-}
-
-
-def _occasion(data):
-    from members.models import CertificateReminder
-
-    value = data.get("occasion")
-    return CertificateReminder.Occasion(value).label if value in CertificateReminder.Occasion.values else ""
-
-
-def _case_outcome(data, kind):
-    from members.models import Complaint, Objection
-
-    choices = Objection.Outcome if kind == "objection" else Complaint.Outcome
-    value = data.get("outcome")
-    return choices(value).label if value in choices.values else ""
+}  # fmt: skip
 
 
 @hooks.register("register_log_actions")

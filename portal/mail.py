@@ -9,8 +9,17 @@ can no longer be read after the secret key changed), leaving its message "queued
 for ever. `outbox_sweep`, scheduled every few minutes, queues such a message again
 (the send task is idempotent, so a task that was only late sends nothing twice),
 and after `OUTBOX_MAX_REQUEUES` marks it failed, where the admin's outbox shows it.
+
+A send that fails for a passing reason (server down, a timeout, a 4xx answer) is
+tried again later: `email_deliver` records the attempt, the error and the next
+attempt's time (`settings.EMAIL_RETRY_MINUTES`, with jitter), and `outbox_retry_due`,
+scheduled every minute, queues each message whose time has come. After the last
+attempt, or at once when the server refuses the message for good (every recipient or
+the message itself refused with a 5xx code), the message is marked failed.
 """
 
+import random
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,6 +39,7 @@ from portal.models import OutboundEmail
 OUTBOX_STUCK_AFTER = timedelta(minutes=15)
 OUTBOX_MAX_REQUEUES = 3
 OUTBOX_SWEEP_BATCH = 200
+OUTBOX_RETRY_BATCH = 200
 
 
 def email_queue(*, message: EmailMessage, kind: str, key: str | None = None) -> OutboundEmail:
@@ -114,10 +124,122 @@ def _enqueue_after_commit(pk: int) -> None:
     transaction.on_commit(lambda: async_task("portal.tasks.email_send", pk, task_name=f"email-{pk}"))
 
 
+def email_deliver(*, pk: int, now=None) -> str:
+    """Send one queued e-mail, at most once: the row stays locked while the server takes it.
+
+    Returns "sent"; "retry" when the attempt failed and another is planned; "failed" when
+    it failed for the last time or for good; "already-sent", "not-due" (a task arriving
+    before the planned attempt) or "missing" when nothing was sent.
+    """
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=pk).first()
+        if email is None:
+            return "missing"
+        if email.status == OutboundEmail.Status.SENT:
+            return "already-sent"
+        if email.status == OutboundEmail.Status.FAILED:
+            return "failed"
+        now = now or timezone.now()
+        if email.next_attempt_at and email.next_attempt_at > now:
+            return "not-due"
+        email.attempts += 1
+        try:
+            _message_for(email).send()
+        except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
+            return _attempt_failed(email, error=error, now=now)
+        email.status = OutboundEmail.Status.SENT
+        email.sent_at = now
+        email.last_error = ""
+        email.next_attempt_at = None
+        email.save(update_fields=["status", "sent_at", "attempts", "last_error", "next_attempt_at"])
+        return "sent"
+
+
+def _message_for(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_email,
+        to=email.recipients,
+        reply_to=[address.strip() for address in email.reply_to.split(",") if address.strip()] or None,
+        headers=email.headers or None,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def _attempt_failed(email: OutboundEmail, *, error: Exception, now) -> str:
+    email.last_error = f"{type(error).__name__}: {error}"[:2000]
+    permanent = email_error_is_permanent(error)
+    delay = None if permanent else email_retry_delay(attempt=email.attempts)
+    if delay is not None:
+        email.next_attempt_at = now + delay
+        email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        return "retry"
+    email.status = OutboundEmail.Status.FAILED
+    email.next_attempt_at = None
+    email.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+    log_action(
+        email, "portal.email.failed", source=Source.SYSTEM, data={"attempts": email.attempts, "permanent": permanent}
+    )
+    return "failed"
+
+
+def email_error_is_permanent(error: Exception) -> bool:
+    """Whether trying again cannot help: the server refused every recipient, or the message, for good (5xx).
+
+    A refused sender or login is the portal's own configuration: once that is mended a
+    later attempt succeeds, so those are retried like a server that is down.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def email_retry_delay(*, attempt: int, rand=random.random) -> timedelta | None:
+    """The wait after failed attempt number `attempt` (1 for the first), or None after the last."""
+    waits = settings.EMAIL_RETRY_MINUTES
+    if attempt > len(waits):
+        return None
+    return timedelta(minutes=waits[attempt - 1] * (1 + settings.EMAIL_RETRY_JITTER * rand()))
+
+
+def outbox_due_q(*, now) -> Q:
+    """Messages waiting for a new attempt whose time has come."""
+    return Q(status=OutboundEmail.Status.QUEUED, next_attempt_at__lte=now)
+
+
+def outbox_retry_due(*, now=None) -> int:
+    """Hand each message whose next attempt is due to the queue again. Returns how many.
+
+    The message's `next_attempt_at` is cleared and `queued_at` set, so from here on the
+    outbox sweep watches over its task like over a new message's.
+    """
+    now = now or timezone.now()
+    due = OutboundEmail.objects.filter(outbox_due_q(now=now)).order_by("next_attempt_at", "pk")
+    queued = 0
+    for pk in list(due.values_list("pk", flat=True)[:OUTBOX_RETRY_BATCH]):
+        with transaction.atomic():
+            email = OutboundEmail.objects.select_for_update().filter(outbox_due_q(now=now), pk=pk).first()
+            if email is None:
+                continue  # sent or taken by another run meanwhile
+            email.next_attempt_at = None
+            email.queued_at = now
+            email.save(update_fields=["next_attempt_at", "queued_at"])
+            _enqueue_after_commit(email.pk)
+        queued += 1
+    return queued
+
+
 def outbox_stuck_q(*, now=None) -> Q:
-    """Messages still queued `OUTBOX_STUCK_AFTER` after they were last handed to the queue."""
+    """Messages still queued `OUTBOX_STUCK_AFTER` after they were last handed to the queue
+    (not those waiting for a planned new attempt: `outbox_retry_due` takes those)."""
     cutoff = (now or timezone.now()) - OUTBOX_STUCK_AFTER
-    return Q(status=OutboundEmail.Status.QUEUED) & (
+    return Q(status=OutboundEmail.Status.QUEUED, next_attempt_at__isnull=True) & (
         Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff)
     )
 

@@ -79,6 +79,8 @@ class MembersOnlyMixin(models.Model):
         default=False,
         help_text=_("Only members with an active membership read the whole page; others see the introduction and an invitation to join."),
     )
+    # The part only members read; the teaser before it (`intro` or `lead`) stays each page's own.
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     settings_panels = Page.settings_panels + [FieldPanel("members_only")]
 
@@ -104,7 +106,6 @@ class MembersOnlyMixin(models.Model):
 
 class StandardPage(MembersOnlyMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [
@@ -197,7 +198,6 @@ class NewsPage(MembersOnlyMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
     categories = ParentalManyToManyField(NewsCategory, blank=True, verbose_name=_("categories"), related_name="news_pages")
     featured = models.BooleanField(
@@ -389,6 +389,8 @@ class OutboundEmail(models.Model):
     occasion again returns the existing row, so a reminder goes out at most once.
     A message still queued long after `queued_at` has lost its task; the outbox sweep
     (portal.mail.outbox_sweep) queues it again, `requeues` times at most, then marks it failed.
+    A send that failed for a passing reason stays queued with `next_attempt_at` set; the
+    retry run (portal.mail.outbox_retry_due) hands it to the queue again once that time has come.
     """
 
     class Status(models.TextChoices):
@@ -413,13 +415,19 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     queued_at = models.DateTimeField(_("handed to the queue"), null=True, blank=True)
     requeues = models.PositiveSmallIntegerField(_("queued again"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, help_text=_("When a send that failed is tried again.")
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mail")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="portal_outbox_retry_due"),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.to}"

@@ -264,9 +264,16 @@ if env.str("EMAIL_HOST", default=None):
     EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
     EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+    # Seconds before a silent server counts as a failed attempt (retried, see below).
+    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 else:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+# A send that fails for a passing reason (server down, timeout) is tried again after
+# these waits in minutes, each made up to EMAIL_RETRY_JITTER longer at random so that
+# many messages do not all return at once; after the last the message is marked failed.
+EMAIL_RETRY_MINUTES = env.list("EMAIL_RETRY_MINUTES", cast=int, default=[1, 5, 15, 60, 240])
+EMAIL_RETRY_JITTER = 0.2
 
 # --- Stripe (optional: online payment is off without a secret key) -------------
 # One switch: STRIPE_ENABLED follows the secret key. Payments made online are only

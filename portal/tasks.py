@@ -2,49 +2,16 @@
 
 from datetime import timedelta
 
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.utils import timezone
 from django_q.models import Schedule
 
 from portal import mail
-from portal.models import OutboundEmail
 
 
 def email_send(pk: int) -> str:
-    """Send one queued e-mail. A second run (django-q2 retries, a duplicate) sends nothing."""
-    with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=pk).first()
-        if email is None:
-            return "missing"
-        if email.status == OutboundEmail.Status.SENT:
-            return "already-sent"
-        email.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=email.from_email,
-            to=email.recipients,
-            reply_to=[address.strip() for address in email.reply_to.split(",") if address.strip()] or None,
-            headers=email.headers or None,
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        try:
-            message.send()
-        except Exception as error:  # noqa: BLE001 - recorded, then raised outside the transaction
-            failure = error
-            email.status = OutboundEmail.Status.FAILED
-            email.last_error = f"{type(error).__name__}: {error}"[:2000]
-            email.save(update_fields=["status", "attempts", "last_error"])
-        else:
-            email.status = OutboundEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-            return "sent"
-    # Committed the attempt; raising makes django-q2 try again (up to max_attempts).
-    raise failure
+    """Send one queued e-mail (portal.mail.email_deliver). A second run sends nothing;
+    a failed send is recorded and planned again, not raised, so django-q2 does not retry it too."""
+    return mail.email_deliver(pk=pk)
 
 
 OUTBOX_SWEEP_SCHEDULE_NAME = "portal.outbox_sweep"
@@ -56,18 +23,34 @@ def outbox_sweep() -> dict[str, int]:
     return mail.outbox_sweep()
 
 
+OUTBOX_RETRY_SCHEDULE_NAME = "portal.outbox_retry"
+OUTBOX_RETRY_MINUTES = 1
+
+
+def outbox_retry() -> int:
+    """Queue again the e-mail whose planned new attempt is due (see portal.mail.outbox_retry_due)."""
+    return mail.outbox_retry_due()
+
+
 def schedules_ensure() -> bool:
-    """Register the outbox sweep as a django-q2 schedule, once. Returns whether it was created."""
-    _schedule, created = Schedule.objects.get_or_create(
-        name=OUTBOX_SWEEP_SCHEDULE_NAME,
-        defaults={
-            "func": "portal.tasks.outbox_sweep",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": OUTBOX_SWEEP_MINUTES,
-            "repeats": -1,
-            "next_run": timezone.now() + timedelta(minutes=OUTBOX_SWEEP_MINUTES),
-        },
-    )
+    """Register the outbox sweep and the outbox retry run as django-q2 schedules, once.
+    Returns whether one was created."""
+    created = False
+    for name, func, minutes in (
+        (OUTBOX_SWEEP_SCHEDULE_NAME, "portal.tasks.outbox_sweep", OUTBOX_SWEEP_MINUTES),
+        (OUTBOX_RETRY_SCHEDULE_NAME, "portal.tasks.outbox_retry", OUTBOX_RETRY_MINUTES),
+    ):
+        _schedule, was_created = Schedule.objects.get_or_create(
+            name=name,
+            defaults={
+                "func": func,
+                "schedule_type": Schedule.MINUTES,
+                "minutes": minutes,
+                "repeats": -1,
+                "next_run": timezone.now() + timedelta(minutes=minutes),
+            },
+        )
+        created = created or was_created
     return created
 
 

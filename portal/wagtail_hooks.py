@@ -65,8 +65,9 @@ def page_cache_mark(page, request, serve_args, serve_kwargs):
 class OutboxViewSet(ServiceRecordViewSet):
     """Reports › Outbox: every e-mail the portal sent or tried to send, read-only.
 
-    Failed messages (the mail server refused, or no task sent them: see
-    portal.mail.outbox_sweep) show with their error; filter on "Failed" to see them.
+    Failed messages (the mail server refused them for good or at every attempt, or no
+    task sent them: see portal.mail) show with their error; filter on "Failed" to see them.
+    A message waiting for a new attempt is still "Queued", with its next attempt's time.
     Staff need the `portal.view_outboundemail` permission (the Secretariat has it).
     """
 
@@ -80,14 +81,16 @@ class OutboxViewSet(ServiceRecordViewSet):
     add_to_reference_index = False
     copy_view_enabled = False
     inspect_view_enabled = True
-    list_display = ["subject", "to", "kind", "status", "attempts", "requeues", "created_at", "last_error"]
+    list_display = [
+        "subject", "to", "kind", "status", "attempts", "next_attempt_at", "requeues", "created_at", "last_error",
+    ]  # fmt: skip
     list_filter = ["status", "kind"]
     search_fields = ["subject", "to", "kind"]
     search_backend_name = None
     ordering = ["-created_at"]
     list_per_page = 50
     inspect_view_fields = [
-        "subject", "to", "from_email", "kind", "key", "status", "attempts", "requeues",
+        "subject", "to", "from_email", "kind", "key", "status", "attempts", "next_attempt_at", "requeues",
         "created_at", "queued_at", "sent_at", "last_error", "body_text",
     ]  # fmt: skip
 
@@ -122,6 +125,17 @@ def register_outbox_log_actions(actions):
             return gettext("Marked failed: no task sent it, also after being queued again %(requeues)s times.") % {
                 "requeues": log_entry.data.get("requeues"),
             }
+
+    @actions.register_action("portal.email.failed")
+    class EmailFailed(LogFormatter):
+        label = _("Sending e-mail failed")
+
+        def format_message(self, log_entry):
+            if log_entry.data.get("permanent"):
+                message = gettext("Marked failed: the mail server refused it for good (attempt %(attempts)s).")
+            else:
+                message = gettext("Marked failed: sending failed %(attempts)s times.")
+            return message % {"attempts": log_entry.data.get("attempts")}
 
 
 @hooks.register("register_log_actions")

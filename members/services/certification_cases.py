@@ -26,11 +26,14 @@ shows in the history staff already read. The parties are told through a task.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members import certification_selectors as selectors
 from members.models import (
@@ -81,6 +84,73 @@ def _may_assign(user) -> bool:
         user.has_perm("members.manage_certificationapplication")
         or user.has_perm("members.decide_certificationapplication")
     ))
+
+
+# --- The shared course of a case: assign a handler, then decide -----------------------------
+
+
+@dataclass(frozen=True)
+class _CaseKind:
+    """What differs between an objection and a complaint when it is assigned and decided."""
+
+    name: str  # the audit actions are "members.<name>.assigned" and "members.<name>.decided"
+    lock: Callable  # (case) -> the case, locked
+    refusal: Callable  # (case, user) -> why user may not handle it, or None
+    log: Callable  # (case, action, **log_action kwargs) -> the audit entry
+    outcomes: type[models.TextChoices]
+    may_not_assign: str
+    no_reassign: str
+    already_decided: str
+    assign_first: str
+    only_handler: str
+    choose_outcome: str
+    give_reasons: str
+
+
+def _case_assign(kind: _CaseKind, *, case, handler, actor):
+    """The secretariat or a decider assigns the case to an impartial decider (inside the caller's transaction)."""
+    if not _may_assign(actor):
+        raise DomainError(str(kind.may_not_assign))
+    case = kind.lock(case)
+    if not case.is_open:
+        raise DomainError(str(kind.no_reassign))
+    refusal = kind.refusal(case, handler)
+    if refusal:
+        raise DomainError(refusal)
+    if case.handler_id == handler.pk:
+        return case
+    case.handler = handler
+    case.assigned_at = timezone.now()
+    case.status = CaseStatus.IN_HANDLING
+    case.save(update_fields=["handler", "assigned_at", "status"])
+    kind.log(case, f"members.{kind.name}.assigned", actor=actor, source=Source.BODY, data={"handler": _name(handler)})
+    return case
+
+
+def _case_decide(kind: _CaseKind, *, case, handler, outcome: str, reasons: str, today: date):
+    """The assigned handler closes the case with an outcome and reasons. Returns the case and its audit entry."""
+    case = kind.lock(case)
+    if case.status == CaseStatus.CLOSED:
+        raise DomainError(str(kind.already_decided))
+    if case.handler_id is None:
+        raise DomainError(str(kind.assign_first))
+    if case.handler_id != getattr(handler, "pk", None):
+        raise DomainError(str(kind.only_handler))
+    refusal = kind.refusal(case, handler)
+    if refusal:
+        raise DomainError(refusal)
+    if outcome not in kind.outcomes.values:
+        raise DomainError(str(kind.choose_outcome))
+    if not reasons.strip():
+        raise DomainError(str(kind.give_reasons))
+    case.status = CaseStatus.CLOSED
+    case.outcome = outcome
+    case.outcome_reasons = reasons.strip()
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "outcome", "outcome_reasons", "closed_at"])
+    entry = kind.log(case, f"members.{kind.name}.decided", actor=handler, source=Source.BODY,
+                     data={"outcome": outcome, "overdue": today > case.due_on})
+    return case, entry
 
 
 # --- Objections -----------------------------------------------------------------------------
@@ -179,26 +249,32 @@ def objection_handler_refusal(*, objection: Objection, user) -> str | None:
     return None
 
 
+def objection_log(objection: Objection, action: str, **kwargs):
+    """An audit entry of an objection: on its application, so it shows in that history."""
+    data = {"objection": objection.pk, **kwargs.pop("data", {})}
+    return log_action(objection.application, action, data=data, **kwargs)
+
+
+OBJECTION = _CaseKind(
+    name="objection",
+    lock=_lock_objection,
+    refusal=lambda case, user: objection_handler_refusal(objection=case, user=user),
+    log=objection_log,
+    outcomes=Objection.Outcome,
+    may_not_assign=gettext_lazy("You may not assign objections."),
+    no_reassign=gettext_lazy("This objection has been decided; its handler can no longer change."),
+    already_decided=gettext_lazy("This objection has already been decided."),
+    assign_first=gettext_lazy("Assign a handler to the objection first."),
+    only_handler=gettext_lazy("Only the assigned handler can decide on this objection."),
+    choose_outcome=gettext_lazy("Uphold or overturn the decision."),
+    give_reasons=gettext_lazy("Give the reasons for the outcome; the applicant reads them."),
+)
+
+
 @transaction.atomic
 def objection_assign(*, objection: Objection, handler, actor) -> Objection:
     """The secretariat or a decider assigns the objection to an impartial decider."""
-    if not _may_assign(actor):
-        raise DomainError(_("You may not assign objections."))
-    objection = _lock_objection(objection)
-    if not objection.is_open:
-        raise DomainError(_("This objection has been decided; its handler can no longer change."))
-    refusal = objection_handler_refusal(objection=objection, user=handler)
-    if refusal:
-        raise DomainError(refusal)
-    if objection.handler_id == handler.pk:
-        return objection
-    objection.handler = handler
-    objection.assigned_at = timezone.now()
-    objection.status = CaseStatus.IN_HANDLING
-    objection.save(update_fields=["handler", "assigned_at", "status"])
-    log_action(objection.application, "members.objection.assigned", actor=actor, source=Source.BODY,
-               data={"objection": objection.pk, "handler": _name(handler)})
-    return objection
+    return _case_assign(OBJECTION, case=objection, handler=handler, actor=actor)
 
 
 @transaction.atomic
@@ -210,27 +286,8 @@ def objection_decide(*, objection: Objection, handler, outcome: str, reasons: st
     """
     today = today or timezone.localdate()
     application = CertificationApplication.objects.select_for_update(of=("self",)).get(pk=objection.application_id)
-    objection = _lock_objection(objection)
-    if objection.status == CaseStatus.CLOSED:
-        raise DomainError(_("This objection has already been decided."))
-    if objection.handler_id is None:
-        raise DomainError(_("Assign a handler to the objection first."))
-    if objection.handler_id != getattr(handler, "pk", None):
-        raise DomainError(_("Only the assigned handler can decide on this objection."))
-    refusal = objection_handler_refusal(objection=objection, user=handler)
-    if refusal:
-        raise DomainError(refusal)
-    if outcome not in Objection.Outcome.values:
-        raise DomainError(_("Uphold or overturn the decision."))
-    if not reasons.strip():
-        raise DomainError(_("Give the reasons for the outcome; the applicant reads them."))
-    objection.status = CaseStatus.CLOSED
-    objection.outcome = outcome
-    objection.outcome_reasons = reasons.strip()
-    objection.closed_at = timezone.now()
-    objection.save(update_fields=["status", "outcome", "outcome_reasons", "closed_at"])
-    entry = log_action(application, "members.objection.decided", actor=handler, source=Source.BODY,
-                       data={"objection": objection.pk, "outcome": outcome, "overdue": today > objection.due_on})
+    objection, entry = _case_decide(OBJECTION, case=objection, handler=handler, outcome=outcome, reasons=reasons,
+                                    today=today)
     if outcome == Objection.Outcome.OVERTURNED and application.status == CertificationApplication.Status.REFUSED:
         application.status = CertificationApplication.Status.GRANTED
         application.decided_at = timezone.now()
@@ -316,25 +373,25 @@ def complaint_handler_refusal(*, complaint: Complaint, user) -> str | None:
     return None
 
 
+COMPLAINT = _CaseKind(
+    name="complaint",
+    lock=_lock_complaint,
+    refusal=lambda case, user: complaint_handler_refusal(complaint=case, user=user),
+    log=complaint_log,
+    outcomes=Complaint.Outcome,
+    may_not_assign=gettext_lazy("You may not assign complaints."),
+    no_reassign=gettext_lazy("This complaint has been decided; its handler can no longer change."),
+    already_decided=gettext_lazy("This complaint has already been decided."),
+    assign_first=gettext_lazy("Assign a handler to the complaint first."),
+    only_handler=gettext_lazy("Only the assigned handler can decide on this complaint."),
+    choose_outcome=gettext_lazy("Choose whether the complaint is founded."),
+    give_reasons=gettext_lazy("Give the reasons for the outcome; the complainant and the holder read them."),
+)
+
+
 @transaction.atomic
 def complaint_assign(*, complaint: Complaint, handler, actor) -> Complaint:
-    if not _may_assign(actor):
-        raise DomainError(_("You may not assign complaints."))
-    complaint = _lock_complaint(complaint)
-    if not complaint.is_open:
-        raise DomainError(_("This complaint has been decided; its handler can no longer change."))
-    refusal = complaint_handler_refusal(complaint=complaint, user=handler)
-    if refusal:
-        raise DomainError(refusal)
-    if complaint.handler_id == handler.pk:
-        return complaint
-    complaint.handler = handler
-    complaint.assigned_at = timezone.now()
-    complaint.status = CaseStatus.IN_HANDLING
-    complaint.save(update_fields=["handler", "assigned_at", "status"])
-    complaint_log(complaint, "members.complaint.assigned", actor=actor, source=Source.BODY,
-                  data={"handler": _name(handler)})
-    return complaint
+    return _case_assign(COMPLAINT, case=complaint, handler=handler, actor=actor)
 
 
 @transaction.atomic
@@ -346,27 +403,8 @@ def complaint_decide(*, complaint: Complaint, handler, outcome: str, reasons: st
     that is a separate step with its own service, reasons and notice.
     """
     today = today or timezone.localdate()
-    complaint = _lock_complaint(complaint)
-    if complaint.status == CaseStatus.CLOSED:
-        raise DomainError(_("This complaint has already been decided."))
-    if complaint.handler_id is None:
-        raise DomainError(_("Assign a handler to the complaint first."))
-    if complaint.handler_id != getattr(handler, "pk", None):
-        raise DomainError(_("Only the assigned handler can decide on this complaint."))
-    refusal = complaint_handler_refusal(complaint=complaint, user=handler)
-    if refusal:
-        raise DomainError(refusal)
-    if outcome not in Complaint.Outcome.values:
-        raise DomainError(_("Choose whether the complaint is founded."))
-    if not reasons.strip():
-        raise DomainError(_("Give the reasons for the outcome; the complainant and the holder read them."))
-    complaint.status = CaseStatus.CLOSED
-    complaint.outcome = outcome
-    complaint.outcome_reasons = reasons.strip()
-    complaint.closed_at = timezone.now()
-    complaint.save(update_fields=["status", "outcome", "outcome_reasons", "closed_at"])
-    entry = complaint_log(complaint, "members.complaint.decided", actor=handler, source=Source.BODY,
-                          data={"outcome": outcome, "overdue": today > complaint.due_on})
+    complaint, entry = _case_decide(COMPLAINT, case=complaint, handler=handler, outcome=outcome, reasons=reasons,
+                                    today=today)
     case_notice_queue("complaint_decided", complaint.pk, entry.pk)
     return complaint
 

@@ -104,3 +104,24 @@ def test_staff_dashboard_at_phone_and_desktop_width(page, demo, screenshot):
             assert page.locator(f"#dashboard-{section}-section").count() == 1, section
         assert page.locator("svg.chart").count() >= 4
         screenshot(f"dashboard-{name}")
+
+
+def test_my_data_in_dutch_and_english_at_phone_and_desktop_width(page, demo, screenshot):
+    _login(page, "member@rqim.example")
+    page.wait_for_url("**/mijn-omgeving/")
+    pages = (
+        ("nl", "/mijn-gegevens/", "Mijn gegevens", ("Wat wordt verwijderd", "Wat we bewaren, zonder je naam")),
+        ("en", "/en/my-data/", "My data", ("What is deleted", "What we keep, without your name")),
+    )
+    for language, path, heading, erasure_headings in pages:
+        for name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(path)
+            assert page.locator("h1").inner_text() == heading
+            # Erasure says apart what goes and what stays.
+            for text in erasure_headings:
+                assert page.get_by_role("heading", name=text).count() == 1, text
+            assert page.locator("html").get_attribute("lang") == language
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{language} {name}"
+            screenshot(f"my-data-{language}-{name}")
+            assert violations(page) == []

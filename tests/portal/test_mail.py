@@ -14,7 +14,15 @@ from wagtail.users.models import UserProfile
 
 from portal import tasks
 from portal.audit import entry_message
-from portal.mail import OUTBOX_MAX_REQUEUES, OUTBOX_STUCK_AFTER, email_queue, email_render_and_queue, outbox_sweep
+from portal.mail import (
+    OUTBOX_MAX_REQUEUES,
+    OUTBOX_STUCK_AFTER,
+    email_deliver,
+    email_queue,
+    email_render_and_queue,
+    outbox_retry_due,
+    outbox_sweep,
+)
 from portal.models import OutboundEmail
 from portal.tasks import email_send
 from tests.factories import UserFactory, totp_authenticator, verified_email
@@ -84,33 +92,36 @@ def test_running_the_send_task_twice_sends_one_mail(django_capture_on_commit_cal
     assert email.attempts == 1
 
 
-def test_failed_send_records_the_error_and_raises_without_marking_sent(settings, django_capture_on_commit_callbacks):
+def test_failed_send_records_the_error_and_plans_a_new_attempt(settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "tests.portal.test_mail.FlakyBackend"
     FlakyBackend.up = False
     with django_capture_on_commit_callbacks(execute=False):
         email = email_queue(message=a_message(), kind="test")
+    now = timezone.now()
 
-    with pytest.raises(ConnectionRefusedError):
-        email_send(email.pk)
+    assert email_deliver(pk=email.pk, now=now) == "retry"
 
     email.refresh_from_db()
-    assert email.status != OutboundEmail.Status.SENT
+    assert email.status == OutboundEmail.Status.QUEUED
     assert email.sent_at is None
     assert email.attempts == 1
     assert "mail server down" in email.last_error
+    assert now + timedelta(minutes=1) <= email.next_attempt_at <= now + timedelta(minutes=1.2)
 
 
-def test_a_later_run_sends_the_mail_that_failed_before(settings, django_capture_on_commit_callbacks):
+def test_a_task_arriving_before_the_planned_attempt_sends_nothing(settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "tests.portal.test_mail.FlakyBackend"
     FlakyBackend.up = False
     with django_capture_on_commit_callbacks(execute=False):
         email = email_queue(message=a_message(), kind="test")
-    with pytest.raises(ConnectionRefusedError):
-        email_send(email.pk)
+    now = timezone.now()
+    email_deliver(pk=email.pk, now=now)
 
     FlakyBackend.up = True
     try:
-        assert email_send(email.pk) == "sent"
+        assert email_deliver(pk=email.pk, now=now + timedelta(seconds=30)) == "not-due"
+        assert mail.outbox == []
+        assert email_deliver(pk=email.pk, now=now + timedelta(minutes=2)) == "sent"
     finally:
         FlakyBackend.up = False
 
@@ -118,6 +129,7 @@ def test_a_later_run_sends_the_mail_that_failed_before(settings, django_capture_
     assert email.status == OutboundEmail.Status.SENT
     assert email.attempts == 2
     assert email.last_error == ""
+    assert email.next_attempt_at is None
     assert len(mail.outbox) == 1
 
 
