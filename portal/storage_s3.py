@@ -14,6 +14,7 @@ class PrivateS3Storage(S3Storage):
 
     def __init__(self, **options):
         options.update(default_acl="private", querystring_auth=True, custom_domain=None)
+        options.setdefault("signature_version", "s3v4")
         expire = options.get("querystring_expire") or 60
         options["querystring_expire"] = min(int(expire), PRIVATE_URL_MAX_SECONDS)
         super().__init__(**options)
