@@ -51,7 +51,9 @@ def _redis_reachable() -> bool:
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),  # committed rows, which the servers read
+    # Committed rows, which the servers read; with what migrations made (locales, the site),
+    # which a transactional test before this one may have flushed away.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the instances share the PostgreSQL test database"),
     pytest.mark.skipif(not _redis_reachable(), reason=f"needs Redis at {REDIS_URL}"),
 ]
