@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -235,9 +236,11 @@ def account_erase(user) -> dict:
         ModelLogEntry.objects.bulk_update(relabelled, ["label"], batch_size=500)
     sessions = 0
     if settings.SESSION_ENGINE.endswith(("db", "cached_db")):
+        # Through the engine's store, which also drops the cached copy (cached_db).
+        store = import_module(settings.SESSION_ENGINE).SessionStore
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
             if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-                session.delete()
+                store(session.session_key).delete()
                 sessions += 1
     return {"account": 1, "log_titles": len(relabelled), "sessions": sessions}
 

@@ -10,6 +10,12 @@ One archive (.tar.gz) holds:
   register photos) and PRIVATE_MEDIA_ROOT (evidence);
 - ``manifest.json``: the row count of every table and the sha256 of every file.
 
+With S3-compatible storage (S3_BUCKET, S3_PRIVATE_BUCKET) the files are not on this
+machine and the archive holds the database only: the buckets are backed up where they
+live (versioning, replication or a copy with the provider's tools; see the README),
+and the manifest names them. Restoring such an archive leaves the buckets alone; an
+archive with files cannot be restored into buckets (copy its folders there first).
+
 Restoring goes into an empty, migrated database: the rows are loaded in one
 transaction, then every count and every file's hash is compared with the
 manifest; any difference fails the restore (and rolls the rows back).
@@ -69,6 +75,33 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _storage_for(prefix: str):
+    from django.core.files.storage import storages
+
+    return storages["default" if prefix == "media" else "private"]
+
+
+def local_file_roots() -> dict[str, Path]:
+    """The file folders this machine holds: {} when the uploads are in buckets."""
+    from portal.storage import storage_is_local
+
+    return {
+        prefix: Path(getattr(settings, setting))
+        for prefix, setting in FILE_ROOTS.items()
+        if storage_is_local(_storage_for(prefix))
+    }
+
+
+def remote_file_stores() -> dict[str, str]:
+    """The uploads kept elsewhere (a bucket), by archive folder: what a backup leaves out."""
+    stores = {}
+    for prefix in FILE_ROOTS:
+        storage = _storage_for(prefix)
+        if prefix not in local_file_roots():
+            stores[prefix] = f"s3://{getattr(storage, 'bucket_name', '?')}"
+    return stores
+
+
 def _files(root: Path):
     if not root.exists():
         return
@@ -89,15 +122,17 @@ def backup_create(*, target: Path) -> dict:
             "dumpdata", *labels, format="json", natural_foreign=True, stdout=data, verbosity=0,
         )
         counts = row_counts()
-    manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(), "counts": counts, "files": {}}
+    manifest = {
+        "format": FORMAT, "created_at": timezone.now().isoformat(), "counts": counts, "files": {},
+        "files_elsewhere": remote_file_stores(),
+    }
     handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
     os.close(handle)
     try:
         with tarfile.open(partial, "w:gz") as archive:
             payload = data.getvalue().encode()
             _add_bytes(archive, "data.json", payload)
-            for prefix, setting in FILE_ROOTS.items():
-                root = Path(getattr(settings, setting))
+            for prefix, root in local_file_roots().items():
                 for path in _files(root):
                     name = f"{prefix}/{path.relative_to(root).as_posix()}"
                     manifest["files"][name] = _sha256(path)
@@ -166,7 +201,13 @@ def backup_restore(*, source: Path, force: bool = False) -> dict:
 
 def _stage_files(archive: tarfile.TarFile, manifest: dict, *, force: bool) -> list[tuple[Path, Path]]:
     """Extract every file to a temporary name beside its place and check its hash."""
-    roots = {prefix: Path(getattr(settings, setting)).resolve() for prefix, setting in FILE_ROOTS.items()}
+    roots = {prefix: root.resolve() for prefix, root in local_file_roots().items()}
+    elsewhere = sorted({name.partition("/")[0] for name in manifest["files"]} - set(roots))
+    if elsewhere:
+        raise BackupError(
+            f"The archive holds files for {', '.join(elsewhere)}, which this portal keeps in a bucket: "
+            "copy them there with the provider's tools, or restore with the buckets unset."
+        )
     staged: list[tuple[Path, Path]] = []
     try:
         for name, digest in manifest["files"].items():

@@ -136,6 +136,9 @@ if REDIS_URL:
             "KEY_PREFIX": "portal",
         }
     }
+    # Sessions in Redis as well, written through to the database: any instance reads a
+    # session from the cache, and a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -245,6 +248,8 @@ REGISTER_API_RATE_LIMIT = env.int("REGISTER_API_RATE_LIMIT", default=60)
 REGISTER_REQUEST_DAYS = env.int("REGISTER_REQUEST_DAYS", default=14)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence: PRIVATE_MEDIA_ROOT, or the private bucket below (portal/storage.py).
+    "private": {"BACKEND": "portal.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -253,6 +258,45 @@ STORAGES = {
         )
     },
 }
+# Several machines: uploads on S3-compatible storage instead of local folders, in two buckets.
+# S3_BUCKET holds public media (Wagtail images and documents, register photos) at plain URLs
+# (its policy lets everyone read; S3_MEDIA_DOMAIN, e.g. a CDN, serves them instead of the
+# endpoint); S3_PRIVATE_BUCKET holds evidence, written private, never given out by URL (the
+# permission-checked views stream it; a signed URL would live S3_PRIVATE_URL_SECONDS).
+S3_BUCKET = env.str("S3_BUCKET", default=None)
+S3_PRIVATE_BUCKET = env.str("S3_PRIVATE_BUCKET", default=None)
+if S3_BUCKET or S3_PRIVATE_BUCKET:
+    if not (S3_BUCKET and S3_PRIVATE_BUCKET) or S3_BUCKET == S3_PRIVATE_BUCKET:
+        raise ImproperlyConfigured(
+            "Set both S3_BUCKET (public media) and S3_PRIVATE_BUCKET (evidence), two different buckets."
+        )
+    _S3_OPTIONS = {
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),  # unset: AWS itself
+        "region_name": env.str("S3_REGION", default=None),
+        # Unset: boto3's own chain (AWS_ACCESS_KEY_ID, an instance role, ...).
+        "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default=None),  # "path" for most self-hosted servers
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # a second upload of the same name gets a name of its own, as on disk
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": S3_BUCKET,
+            "querystring_auth": False,
+            "custom_domain": env.str("S3_MEDIA_DOMAIN", default=None),
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "portal.storage_s3.PrivateS3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": S3_PRIVATE_BUCKET,
+            "querystring_expire": env.int("S3_PRIVATE_URL_SECONDS", default=60),
+        },
+    }
 
 # --- E-mail -------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="RQIM-portaal <noreply@localhost>")

@@ -14,17 +14,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from members.credentials.status_list import LIST_LENGTH as STATUS_LIST_LENGTH
+from portal.storage import private_storage as _private_storage
 
 EQF_VALIDATORS = [MinValueValidator(1), MaxValueValidator(8)]
 
@@ -44,34 +43,12 @@ class _Bilingual:
 # --- Private storage for evidence ------------------------------------------------------
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under ``settings.PRIVATE_MEDIA_ROOT``, outside MEDIA_ROOT and without a URL.
-
-    Evidence is only ever served through a view that checks who asks
-    (`members.views_certification.evidence_download`).
-    """
-
-    def __init__(self):
-        super().__init__(location=None, base_url=None)
-
-    @cached_property
-    def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
-
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
-        if setting == "PRIVATE_MEDIA_ROOT":
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL.")
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage() -> PrivateStorage:
+def private_storage():
+    """The storage of evidence files (``settings.STORAGES["private"]``, through
+    `portal.storage`): a folder outside MEDIA_ROOT or a private bucket, without a URL
+    anyone could open. Evidence is only ever served through a view that checks who asks
+    (`members.views_certification.evidence_download`). A callable, so migrations name it
+    and not the storage the settings choose."""
     return _private_storage
 
 

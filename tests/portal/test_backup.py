@@ -97,3 +97,33 @@ def test_a_damaged_file_fails_the_restore_and_leaves_no_rows_and_no_files(tmp_pa
     backup_restore(source=archive)
     assert get_user_model().objects.filter(pk=_person.pk).exists()
     assert (settings.PRIVATE_MEDIA_ROOT / entry.evidence.name).is_file()
+
+
+def test_with_buckets_a_backup_holds_the_rows_and_names_the_buckets(tmp_path, settings, monkeypatch):
+    import boto3
+    from moto import mock_aws
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        for bucket in ("media", "evidence"):
+            client.create_bucket(Bucket=bucket)
+        options = {"region_name": "us-east-1", "signature_version": "s3v4"}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": "storages.backends.s3.S3Storage",
+                        "OPTIONS": {**options, "bucket_name": "media", "querystring_auth": False}},
+            "private": {"BACKEND": "portal.storage_s3.PrivateS3Storage",
+                        "OPTIONS": {**options, "bucket_name": "evidence"}},
+        }
+        _person, entry = some_data()
+        manifest = backup_create(target=tmp_path / "portal.tar.gz")
+
+        assert client.get_object(Bucket="evidence", Key=entry.evidence.name)["Body"].read().startswith(b"%PDF")
+    assert manifest["files"] == {}
+    assert manifest["files_elsewhere"] == {"media": "s3://media", "private": "s3://evidence"}
+    assert manifest["counts"]["knowledge.PEEntry"] == 1
+    with tarfile.open(tmp_path / "portal.tar.gz") as archive:
+        assert sorted(archive.getnames()) == ["data.json", "manifest.json"]
+    assert not (settings.PRIVATE_MEDIA_ROOT).exists() or not any(settings.PRIVATE_MEDIA_ROOT.rglob("*"))

@@ -23,3 +23,5 @@ class Command(BaseCommand):
         rows = sum(manifest["counts"].values())
         self.stdout.write(f"Backup written to {target}: {rows} rows in {len(manifest['counts'])} tables, "
                           f"{len(manifest['files'])} files.")
+        for prefix, store in manifest["files_elsewhere"].items():
+            self.stdout.write(f"Files of {prefix}/ are not in the archive: they are kept in {store}.")
