@@ -9,7 +9,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,21 +69,46 @@ def event_index_context(*, index, request) -> dict:
     }
 
 
-def event_seat_counts(*, event_id: int) -> dict:
-    """Taken seats (registrations holding one and open offers) and people waiting, in one query each."""
-    registrations = Registration.objects.filter(event_id=event_id).aggregate(
-        taken=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
-        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
-    )
-    waitlist = WaitlistEntry.objects.filter(event_id=event_id).aggregate(
-        offered=Count("pk", filter=Q(status=WaitlistEntry.Status.OFFERED)),
-        waiting=Count("pk", filter=Q(status=WaitlistEntry.Status.WAITING)),
-    )
-    return {
-        "taken": registrations["taken"] + waitlist["offered"],
-        "checked_in": registrations["checked_in"],
-        "waiting": waitlist["waiting"],
+def _count(queryset):
+    """The number of rows of `queryset`, as a subquery (0 when none match)."""
+    counted = queryset.order_by().values("event_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def event_seat_counts(*, event_id: int, user=None, guest_name: str = "") -> dict:
+    """Taken seats (registrations holding one and open offers), check-ins and people waiting.
+
+    With `user`: also whether that person (or, with `guest_name`, their colleague) has a
+    live registration (`mine_registered`) or a place on the waiting list (`mine_waiting`).
+    One query (subqueries on the event's own row), whatever the number of registrations;
+    the registration service reads it right after taking the event's lock.
+    """
+    registrations = Registration.objects.filter(event_id=event_id)
+    waitlist = WaitlistEntry.objects.filter(event_id=event_id)
+    columns = {
+        "registered": _count(registrations.filter(status__in=Registration.SEAT_STATUSES)),
+        "checked_in": _count(registrations.filter(checked_in_at__isnull=False)),
+        "offered": _count(waitlist.filter(status=WaitlistEntry.Status.OFFERED)),
+        "waiting": _count(waitlist.filter(status=WaitlistEntry.Status.WAITING)),
     }
+    if user is not None:
+        columns["mine_registered"] = Exists(
+            registrations.filter(user=user, guest_name=guest_name).exclude(status=Registration.Status.CANCELLED)
+        )
+        columns["mine_waiting"] = Exists(
+            waitlist.filter(user=user, guest_name=guest_name, status__in=WaitlistEntry.ACTIVE_STATUSES)
+        )
+    rows = list(EventPage.objects.filter(pk=event_id).order_by().values(**columns)[:1])
+    row = rows[0] if rows else dict.fromkeys(columns, 0)
+    counts = {
+        "taken": row["registered"] + row["offered"],
+        "checked_in": row["checked_in"],
+        "waiting": row["waiting"],
+    }
+    if user is not None:
+        counts["mine_registered"] = bool(row["mine_registered"])
+        counts["mine_waiting"] = bool(row["mine_waiting"])
+    return counts
 
 
 def event_page_context(*, page: EventPage, request) -> dict:
