@@ -48,7 +48,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import signals
-from events.selectors import event_seat_counts
 from events.models import (
     OFFER_VALIDITY,
     AttendeeMessage,
@@ -59,6 +58,7 @@ from events.models import (
     WaitlistEntry,
     payment_hold,
 )
+from events.selectors import event_seat_counts
 from members.services import charges
 from portal.audit import Source, log_action
 from portal.exceptions import DomainError
