@@ -32,6 +32,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal.blocks import BodyBlock
+from portal.cache import CachedViewRestrictionsMixin, default_locale_id
 
 
 
@@ -81,7 +82,21 @@ class SpeakerBlock(blocks.StructBlock):
         preview_value = {"name": "Marieke de Wit", "role": "Interim CFO", "bio": ""}
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventChildRouteMixin:
+    """The events index's children are event pages: look a child up as one, in one query
+    instead of Wagtail's two (the base page, then the event page). Anything else (no such
+    event page) goes through Wagtail's own routing, 404 included."""
+
+    def route(self, request, path_components):
+        if path_components:
+            child = EventPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class EventIndexPage(RoutablePageMixin, EventChildRouteMixin, CachedViewRestrictionsMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -109,7 +124,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         return _view("calendar_settings")(request, self)
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
     """One event. Its registration, ticket, check-in and calendar views are routes under it
     (events/views.py), so they follow the page into each language."""
 
@@ -257,7 +272,12 @@ class EventPage(RoutablePageMixin, Page):
         """The id of the page in the default language that holds the registrations.
 
         Pages created in Dutch are their own source; an English translation asks once."""
-        if self.locale.language_code == settings.LANGUAGE_CODE:
+        default_id = default_locale_id()  # from the cache: no query
+        if default_id:
+            is_source = self.locale_id == default_id
+        else:
+            is_source = self.locale.language_code == settings.LANGUAGE_CODE
+        if is_source:
             return self.pk
         source = (
             EventPage.objects.filter(translation_key=self.translation_key, locale__language_code=settings.LANGUAGE_CODE)

@@ -58,6 +58,7 @@ from events.models import (
     WaitlistEntry,
     payment_hold,
 )
+from events.selectors import event_seat_counts
 from members.services import charges
 from portal.audit import Source, log_action
 from portal.exceptions import DomainError
@@ -102,18 +103,19 @@ def event_capacity_ensure(*, event: EventPage) -> EventCapacity:
 
 
 def _lock_event(event: EventPage) -> EventCapacity:
-    """Lock the event's one capacity row; everything that takes or frees a seat does this first."""
-    return EventCapacity.objects.select_for_update().get(event_id=event.pk)
+    """Lock the event's one capacity row; everything that takes or frees a seat does this first.
+
+    The row is created here on first use (in a savepoint, so a concurrent creator is
+    tolerated): one statement when it exists, which is nearly always."""
+    capacity = EventCapacity.objects.select_for_update().filter(event_id=event.pk).first()
+    if capacity is None:
+        event_capacity_ensure(event=event)
+        capacity = EventCapacity.objects.select_for_update().get(event_id=event.pk)
+    return capacity
 
 
 def seats_taken(*, event: EventPage) -> int:
-    registrations = Registration.objects.filter(event=event, status__in=Registration.SEAT_STATUSES).count()
-    offers = WaitlistEntry.objects.filter(event=event, status=WaitStatus.OFFERED).count()
-    return registrations + offers
-
-
-def _someone_waiting(event: EventPage) -> bool:
-    return WaitlistEntry.objects.filter(event=event, status=WaitStatus.WAITING).exists()
+    return event_seat_counts(event_id=event.pk)["taken"]
 
 
 def _is_member(user) -> bool:
@@ -166,16 +168,21 @@ def _check_can_register(event: EventPage, *, user, guest_name: str, now: datetim
             raise DomainError(_("Only members can register a colleague."))
 
 
-def _check_not_registered(event: EventPage, *, user, guest_name: str) -> None:
-    live = Registration.objects.filter(event=event, user=user, guest_name=guest_name).exclude(status=RegStatus.CANCELLED)
-    if live.exists():
+def _check_not_registered(counts: dict, *, guest_name: str, waitlist: bool = True) -> None:
+    """Refuse a second live registration (and, with `waitlist`, a second waiting-list place) for
+    the same person; `counts` from `event_seat_counts(..., user=..., guest_name=...)` under the lock."""
+    if counts["mine_registered"]:
         if guest_name:
             raise DomainError(_("%(name)s is already registered for this event.") % {"name": guest_name})
         raise DomainError(_("You are already registered for this event."))
+    if waitlist and counts["mine_waiting"]:
+        raise DomainError(_("You are already on the waiting list for this event."))
 
 
-def _new_registration(event: EventPage, *, user, guest_name: str, guest_email: str, now: datetime) -> Registration:
-    price, member_price = price_for(event=event, user=user, guest=bool(guest_name))
+def _new_registration(
+    event: EventPage, *, user, guest_name: str, guest_email: str, now: datetime, price_and_member: tuple | None = None
+) -> Registration:
+    price, member_price = price_and_member or price_for(event=event, user=user, guest=bool(guest_name))
     registration = Registration(
         event=event,
         user=user,
@@ -228,17 +235,18 @@ def registration_create(
     event = event_source(event)
     guest_name = (guest_name or "").strip()
     _check_can_register(event, user=user, guest_name=guest_name, now=now)
-    event_capacity_ensure(event=event)
+    # Read before the lock: the price does not depend on the seats.
+    price_and_member = price_for(event=event, user=user, guest=bool(guest_name))
     with transaction.atomic():
+        # Under the lock: one statement for the lock, one for the counts, the inserts.
         _lock_event(event)
-        _check_not_registered(event, user=user, guest_name=guest_name)
-        if WaitlistEntry.objects.filter(
-            event=event, user=user, guest_name=guest_name, status__in=WaitlistEntry.ACTIVE_STATUSES
-        ).exists():
-            raise DomainError(_("You are already on the waiting list for this event."))
-        if seats_taken(event=event) >= event.capacity or _someone_waiting(event):
+        counts = event_seat_counts(event_id=event.pk, user=user, guest_name=guest_name)
+        _check_not_registered(counts, guest_name=guest_name)
+        if counts["taken"] >= event.capacity or counts["waiting"]:
             raise EventFull(_("This event is full. You can join the waiting list."))
-        registration = _new_registration(event, user=user, guest_name=guest_name, guest_email=guest_email, now=now)
+        registration = _new_registration(
+            event, user=user, guest_name=guest_name, guest_email=guest_email, now=now, price_and_member=price_and_member
+        )
         _log(
             registration,
             "events.registration.created",
@@ -268,7 +276,6 @@ def registration_cancel(
     event = registration.event
     if not by_staff and now >= event.cancellation_deadline_at():
         raise DomainError(_("The cancellation deadline for this event has passed."))
-    event_capacity_ensure(event=event)
     with transaction.atomic():
         _lock_event(event)
         registration = _lock_registration(registration)
@@ -368,7 +375,6 @@ def registration_hold_release(*, registration: Registration, reason: str = "expi
     """Free the seat of an unpaid registration (its payment expired or was cancelled) and
     offer it to the waiting list. Safe to repeat."""
     now = now or timezone.now()
-    event_capacity_ensure(event=registration.event)
     with transaction.atomic():
         _lock_event(registration.event)
         locked = _lock_registration(registration)
@@ -430,15 +436,11 @@ def waitlist_join(
     event = event_source(event)
     guest_name = (guest_name or "").strip()
     _check_can_register(event, user=user, guest_name=guest_name, now=now)
-    event_capacity_ensure(event=event)
     with transaction.atomic():
         _lock_event(event)
-        _check_not_registered(event, user=user, guest_name=guest_name)
-        if WaitlistEntry.objects.filter(
-            event=event, user=user, guest_name=guest_name, status__in=WaitlistEntry.ACTIVE_STATUSES
-        ).exists():
-            raise DomainError(_("You are already on the waiting list for this event."))
-        if seats_taken(event=event) < event.capacity and not _someone_waiting(event):
+        counts = event_seat_counts(event_id=event.pk, user=user, guest_name=guest_name)
+        _check_not_registered(counts, guest_name=guest_name)
+        if counts["taken"] < event.capacity and not counts["waiting"]:
             raise DomainError(_("There are seats left: you can register straight away."))
         # Stamped under the lock, so the list's order is the order of arrival at the lock.
         entry = WaitlistEntry(event=event, user=user, guest_name=guest_name, guest_email=guest_email, joined_at=timezone.now())
@@ -499,7 +501,6 @@ def waitlist_offer_next(*, event: EventPage, now: datetime | None = None) -> lis
     """Offer the event's free seats, if any, to the people first on the waiting list."""
     now = now or timezone.now()
     event = event_source(event)
-    event_capacity_ensure(event=event)
     with transaction.atomic():
         _lock_event(event)
         return _offer_free_seats(event, now=now)
@@ -515,7 +516,8 @@ def waitlist_offer_accept(*, entry: WaitlistEntry, actor, now: datetime | None =
             raise DomainError(_("There is no open offer for you on this event."))
         if entry.offer_expires_at <= now:
             raise DomainError(_("This offer has expired."))
-        _check_not_registered(entry.event, user=entry.user, guest_name=entry.guest_name)
+        counts = event_seat_counts(event_id=entry.event_id, user=entry.user, guest_name=entry.guest_name)
+        _check_not_registered(counts, guest_name=entry.guest_name, waitlist=False)
         # The seat was held by the offer; turning the offer into a registration keeps the count.
         registration = _new_registration(
             entry.event, user=entry.user, guest_name=entry.guest_name, guest_email=entry.guest_email, now=now

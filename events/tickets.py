@@ -17,11 +17,10 @@ def ticket_qr_data_uri(code: str) -> str:
 
 
 def _association():
-    from wagtail.models import Site
-
+    from portal.cache import default_site
     from portal.models import AssociationSettings
 
-    site = Site.objects.filter(is_default_site=True).first()
+    site = default_site()
     return AssociationSettings.for_site(site) if site else AssociationSettings()
 
 

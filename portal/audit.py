@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -69,15 +70,26 @@ def log_action(
     """
     if not log_registry.action_exists(action):
         raise ValueError(f"Audit action {action!r} is not registered (register_log_actions hook).")
+    if instance.pk is None:
+        raise ValueError(f"Cannot log {action!r} for {instance!r}: it has no primary key.")
     payload = {"source": str(source), **_plain(data or {})}
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return ModelLogEntry.objects.log_action(
-        instance,
-        action,
+    # As ModelLogEntry.objects.log_action() writes it, but validated without looking up the
+    # content type and the user again (two queries, often inside a service's lock): both
+    # are objects in hand. The label is cut to fit its column.
+    label = ModelLogEntry.objects.get_instance_title(instance)[: ModelLogEntry._meta.get_field("label").max_length]
+    entry = ModelLogEntry(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        label=label,
+        action=action,
         user=user,
         data=payload,
         timestamp=timestamp or timezone.now(),
+        object_id=str(instance.pk),
     )
+    entry.full_clean(exclude=["content_type", "user"], validate_unique=False, validate_constraints=False)
+    models.Model.save(entry)  # ModelLogEntry.save() would run full_clean() again, with the lookups
+    return entry
 
 
 def entries_for(instance: models.Model):

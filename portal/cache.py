@@ -151,6 +151,53 @@ def restricted_q(request=None) -> Q:
     return q
 
 
+def view_restrictions_may_apply(page, request=None) -> bool:
+    """Could a view restriction apply to `page`? Only inside a private section, or below an
+    alias page (which takes its restrictions from its source) while private sections exist.
+    Answered from the cache, without a query."""
+    from wagtail.models import Page, PageViewRestriction
+
+    def build():
+        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True).distinct())
+        if paths:
+            paths += Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+        return paths
+
+    return any(page.path.startswith(path) for path in cached_part("view-restriction-paths", build, request=request))
+
+
+class CachedViewRestrictionsMixin:
+    """For page classes: Wagtail asks `get_view_restrictions()` on every serve (two queries);
+    for a page no restriction can reach, the answer comes from the cache instead."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        if not view_restrictions_may_apply(self):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+def default_locale_id(request=None) -> int | None:
+    """The id of the locale of the default language (LANGUAGE_CODE), without a query."""
+    from wagtail.models import Locale
+
+    def build():
+        try:
+            return Locale.get_default().pk
+        except Locale.DoesNotExist:
+            return 0
+
+    return cached_part("default-locale-id", build, request=request) or None
+
+
+def default_site(request=None):
+    """The default Wagtail Site (or None), without a query."""
+    from wagtail.models import Site
+
+    return cached_part("default-site", lambda: Site.objects.filter(is_default_site=True).first() or False, request=request) or None
+
+
 def public_pages(queryset, request=None):
     """`queryset.public()`: pages outside every private section."""
     q = restricted_q(request)
