@@ -6,7 +6,10 @@ earlier. So nothing here depends on the order of arrival:
 * Every event is stored once by its id (`StripeEvent.event_id` is unique); a
   second delivery is answered "duplicate" and changes nothing. Storing the event
   and applying it happen in one transaction, so an event that fails half-way is
-  stored not at all and Stripe's retry applies it afresh.
+  stored not at all and Stripe's retry applies it afresh. The event is stored at
+  the end of that transaction, with what was done: a second delivery handled at
+  the same moment waits for the first at the membership's (or charge's) lock or
+  at that insert, then fails the unique check and is rolled back whole.
 * Each event adds a *fact*, and facts merge the same way in any order:
   - an invoice becomes a `Payment` row (unique `stripe_invoice_id`) whose status
     only moves up: processing < failed < paid; paid at the earliest moment
@@ -32,7 +35,8 @@ earlier. So nothing here depends on the order of arrival:
   method, never the status or the current period (which belongs to a later
   invoice); the first invoice's own event brings its period.
 
-Status changes are written to the audit log (`members.history`) with source "stripe".
+Status changes are written to the audit log (`members.history`) with source "stripe",
+all entries of one event with one insert at its end.
 A membership ended by the secretariat keeps its status; its payments are still
 recorded. An event for a customer the portal does not know is stored with the
 result "unknown customer" and changes nothing (it is not replayed later).
@@ -44,6 +48,12 @@ the same transaction; see there for how those facts merge.
 
 The only API call (reading the subscription for `checkout.session.completed`,
 or a changed payment method) happens before the transaction opens.
+
+Cost per event (pinned by tests/members/test_stripe_webhook_queries.py): one query
+to answer a duplicate; otherwise the lock on the membership (with its plan and
+user), its payments read once (with the invoice's payment, wherever it belongs),
+then only the writes: the payment, the membership's changed fields, the audit
+entries, the event.
 """
 
 from __future__ import annotations
@@ -54,6 +64,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from members import stripe_gateway
@@ -61,8 +72,8 @@ from members.history import HistoryAction
 from members.models import Membership, MembershipAction, Payment, StripeEvent
 from members.services import charges
 from members.services.membership import GRACE_DAYS
-from members.services.transitions import membership_log, membership_transition
-from portal.audit import Source
+from members.services.transitions import membership_log_entry, membership_transition
+from portal.audit import Source, log_entries_save
 from portal.money import vat_included
 from members.stripe_events import event_checked
 
@@ -207,9 +218,6 @@ def stripe_event_handle(*, event: dict) -> str:
 @transaction.atomic
 def _event_apply(*, event: dict, extra: dict) -> str:
     at = _moment(event["created"])
-    # First of all, so that a concurrent delivery of the same event stops here.
-    record = StripeEvent.objects.create(event_id=event["id"], type=event["type"], created=at, payload=event)
-
     obj = event["data"]["object"]
     if event["type"] not in HANDLED_TYPES:
         result = RESULT_IGNORED_TYPE
@@ -223,16 +231,20 @@ def _event_apply(*, event: dict, extra: dict) -> str:
             result = RESULT_UNKNOWN_CUSTOMER
         else:
             result = _apply(membership, event=event, obj=obj, at=at, extra=extra)
-    record.processed_at = timezone.now()
-    record.result = result
-    record.save(update_fields=["processed_at", "result"])
+    # Last, with what was done, in the transaction that did it: a concurrent delivery of the
+    # same event fails the unique check here (after waiting for the first) and rolls back whole.
+    StripeEvent.objects.create(
+        event_id=event["id"], type=event["type"], created=at, payload=event,
+        processed_at=timezone.now(), result=result,
+    )
     return result
 
 
 def _membership_for(event_type: str, obj: dict) -> Membership | None:
     """The event's membership, locked (select_for_update) for the rest of the transaction."""
-    # Lock only the membership row (not the plan that is joined in), in pk order.
-    locked = Membership.objects.select_for_update(of=("self",)).select_related("plan").order_by("pk")
+    # Lock only the membership row (not the plan and user joined in: the audit entries
+    # name the user), in pk order.
+    locked = Membership.objects.select_for_update(of=("self",)).select_related("plan", "user").order_by("pk")
     customer = _id(obj.get("customer"))
     if customer:
         found = locked.filter(stripe_customer_id=customer).first()
@@ -249,31 +261,79 @@ def _membership_for(event_type: str, obj: dict) -> Membership | None:
 # --- Applying one event --------------------------------------------------------
 
 
+class _Facts:
+    """What one event works on besides the locked membership: its payments, read once
+    (under the membership's lock) and kept current as facts merge, and the audit entries
+    to write at the end."""
+
+    def __init__(self, membership: Membership):
+        self.membership = membership
+        self.log: list = []
+        self._own: list[Payment] | None = None
+        self._by_invoice: dict[str, Payment | None] = {}
+
+    def _read(self, invoice_id: str = "") -> None:
+        # The invoice's payment may belong to another membership; one query reads both.
+        condition = Q(membership_id=self.membership.pk)
+        if invoice_id:
+            condition |= Q(stripe_invoice_id=invoice_id)
+        found = list(Payment.objects.filter(condition))
+        self._own = [payment for payment in found if payment.membership_id == self.membership.pk]
+        for payment in found:
+            if payment.stripe_invoice_id:
+                self._by_invoice[payment.stripe_invoice_id] = payment
+        if invoice_id:
+            self._by_invoice.setdefault(invoice_id, None)
+
+    def payments(self) -> list[Payment]:
+        """The membership's own payments (all methods)."""
+        if self._own is None:
+            self._read()
+        return self._own
+
+    def payment_for(self, invoice_id: str) -> Payment | None:
+        """The payment of a Stripe invoice, whichever membership it belongs to."""
+        if self._own is None:
+            self._read(invoice_id)
+        elif invoice_id not in self._by_invoice:
+            self._by_invoice[invoice_id] = Payment.objects.filter(stripe_invoice_id=invoice_id).first()
+        return self._by_invoice[invoice_id]
+
+    def payment_added(self, payment: Payment) -> None:
+        self._by_invoice[payment.stripe_invoice_id] = payment
+        if payment.membership_id == self.membership.pk:
+            self.payments().append(payment)
+
+
 def _apply(membership: Membership, *, event: dict, obj: dict, at: datetime, extra: dict) -> str:
     before = {field: getattr(membership, field) for field in _TRACKED}
     kind = event["type"]
     result = RESULT_APPLIED
+    facts = _Facts(membership)
 
     if kind == "checkout.session.completed":
-        result = _apply_checkout(membership, session=obj, at=at, subscription=extra.get("subscription"))
+        result = _apply_checkout(membership, facts, session=obj, at=at, subscription=extra.get("subscription"))
     elif kind in ("invoice.paid", "invoice.payment_failed"):
-        _apply_invoice(membership, invoice=obj, paid=kind == "invoice.paid", at=at)
+        _apply_invoice(membership, facts, invoice=obj, paid=kind == "invoice.paid", at=at)
     else:
-        newest = _apply_subscription(membership, subscription=obj, at=at, payment_method=extra.get("payment_method"))
+        newest = _apply_subscription(
+            membership, facts, subscription=obj, at=at, payment_method=extra.get("payment_method")
+        )
         if not newest:
             result = "ignored: older than the last update"
 
     for _step in range(2):
-        _derive(membership)
+        _derive(membership, facts)
         changed = [field for field in _TRACKED if getattr(membership, field) != before[field]]
         if changed:
             membership.save(update_fields=changed + ["updated_at"])
-            _record_changes(membership, before=before, event=event)
+            _record_changes(membership, facts, before=before, event=event)
         # A paying applicant becomes a member first; when later events (a failed renewal, the
         # end) were delivered before the payment, the next step leads on, each recorded as in order.
         if not (before["status"] == Status.APPLICANT and membership.status == Status.ACTIVE):
             break
         before = {field: getattr(membership, field) for field in _TRACKED}
+    log_entries_save(facts.log)
     if membership.status == Status.ENDED and result == RESULT_APPLIED:
         result = RESULT_ENDED
     return result
@@ -286,7 +346,7 @@ _TRACKED = [
 ]
 
 
-def _apply_checkout(membership: Membership, *, session: dict, at: datetime, subscription: dict | None) -> str:
+def _apply_checkout(membership: Membership, facts: _Facts, *, session: dict, at: datetime, subscription: dict | None) -> str:
     customer = _id(session.get("customer"))
     if customer and not membership.stripe_customer_id:
         membership.stripe_customer_id = customer
@@ -305,7 +365,7 @@ def _apply_checkout(membership: Membership, *, session: dict, at: datetime, subs
             membership.payment_method_label = label
         return "recorded: subscription renewed or ended since"
     if subscription:
-        _apply_subscription(membership, subscription=subscription, at=at, payment_method=None)
+        _apply_subscription(membership, facts, subscription=subscription, at=at, payment_method=None)
     elif _id(session.get("subscription")) and not membership.stripe_subscription_id:
         membership.stripe_subscription_id = _id(session["subscription"])
     period = subscription_period(subscription) if subscription else None
@@ -316,6 +376,7 @@ def _apply_checkout(membership: Membership, *, session: dict, at: datetime, subs
     paid = session.get("payment_status") in ("paid", "no_payment_required")
     _payment_fact(
         membership,
+        facts,
         invoice_id=invoice_id,
         status=Payment.Status.PAID if paid else Payment.Status.PENDING,
         period=period,
@@ -325,7 +386,7 @@ def _apply_checkout(membership: Membership, *, session: dict, at: datetime, subs
     return RESULT_APPLIED
 
 
-def _apply_invoice(membership: Membership, *, invoice: dict, paid: bool, at: datetime) -> None:
+def _apply_invoice(membership: Membership, facts: _Facts, *, invoice: dict, paid: bool, at: datetime) -> None:
     subscription_id = invoice_subscription_id(invoice)
     if subscription_id and (
         not membership.stripe_subscription_id
@@ -341,6 +402,7 @@ def _apply_invoice(membership: Membership, *, invoice: dict, paid: bool, at: dat
     paid_at = _moment((invoice.get("status_transitions") or {}).get("paid_at")) or at
     _payment_fact(
         membership,
+        facts,
         invoice_id=invoice["id"],
         status=Payment.Status.PAID if paid else Payment.Status.FAILED,
         period=period,
@@ -349,7 +411,7 @@ def _apply_invoice(membership: Membership, *, invoice: dict, paid: bool, at: dat
     )
 
 
-def _apply_subscription(membership: Membership, *, subscription: dict, at: datetime, payment_method: dict | None) -> bool:
+def _apply_subscription(membership: Membership, facts: _Facts, *, subscription: dict, at: datetime, payment_method: dict | None) -> bool:
     """Take the subscription snapshot if it is the newest; returns whether it was."""
     status = subscription.get("status") or ""
     other = membership.stripe_subscription_id and membership.stripe_subscription_id != subscription["id"]
@@ -361,7 +423,7 @@ def _apply_subscription(membership: Membership, *, subscription: dict, at: datet
     invoice_id = _id(subscription.get("latest_invoice"))
     if status in LIVE_SUBSCRIPTION and period and invoice_id:
         _payment_fact(
-            membership, invoice_id=invoice_id, status=Payment.Status.PENDING, period=period,
+            membership, facts, invoice_id=invoice_id, status=Payment.Status.PENDING, period=period,
             amount=membership.plan.price_incl_vat, paid_at=None,
         )
     newest = not (membership.stripe_synced_at and at < membership.stripe_synced_at)
@@ -393,9 +455,9 @@ def _apply_subscription(membership: Membership, *, subscription: dict, at: datet
     return True
 
 
-def _log_payment(membership: Membership, payment: Payment, *, invoice_id: str) -> None:
+def _log_payment(membership: Membership, facts: _Facts, payment: Payment, *, invoice_id: str) -> None:
     """One audit entry each time an invoice's payment appears or moves up the ladder."""
-    membership_log(
+    facts.log.append(membership_log_entry(
         membership,
         HistoryAction.ONLINE_PAYMENT,
         from_status=membership.status,
@@ -408,14 +470,14 @@ def _log_payment(membership: Membership, payment: Payment, *, invoice_id: str) -
             "period_start": payment.period_start,
             "period_end": payment.period_end,
         },
-    )
+    ))
 
 
 def _payment_fact(
-    membership: Membership, *, invoice_id: str, status: str, period: tuple[date, date], amount: Decimal, paid_at
+    membership: Membership, facts: _Facts, *, invoice_id: str, status: str, period: tuple[date, date], amount: Decimal, paid_at
 ) -> Payment:
     start, end = period
-    payment = Payment.objects.filter(stripe_invoice_id=invoice_id).first()
+    payment = facts.payment_for(invoice_id)
     if payment is None:
         plan = membership.plan
         payment = Payment(
@@ -431,9 +493,11 @@ def _payment_fact(
             paid_at=paid_at,
             stripe_invoice_id=invoice_id,
         )
-        payment.full_clean(validate_unique=False, validate_constraints=False)
+        # Membership and plan are the locked rows themselves: not read again to check them.
+        payment.full_clean(exclude=["membership", "plan"], validate_unique=False, validate_constraints=False)
         payment.save()
-        _log_payment(membership, payment, invoice_id=invoice_id)
+        facts.payment_added(payment)
+        _log_payment(membership, facts, payment, invoice_id=invoice_id)
     elif status == payment.status == Payment.Status.PAID and paid_at and (not payment.paid_at or paid_at < payment.paid_at):
         # Checkout completes just after the invoice is paid: the earliest moment is the payment's.
         payment.paid_at = paid_at
@@ -446,7 +510,7 @@ def _payment_fact(
             payment.vat_amount = vat_included(amount, payment.vat_rate)
             fields += ["paid_at", "amount", "vat_amount"]
         payment.save(update_fields=fields)
-        _log_payment(membership, payment, invoice_id=invoice_id)
+        _log_payment(membership, facts, payment, invoice_id=invoice_id)
     if status in (Payment.Status.PAID, Payment.Status.PENDING) and payment.membership_id == membership.pk:
         membership.paid_until = max(filter(None, [membership.paid_until, end]))
     return payment
@@ -455,12 +519,12 @@ def _payment_fact(
 # --- Deriving the status from the facts ------------------------------------------
 
 
-def _derive(membership: Membership) -> None:
+def _derive(membership: Membership, facts: _Facts) -> None:
     """Set status, payment_pending and grace_until from the facts merged so far."""
     current = membership.status
     if current == Status.ENDED:
         return
-    rows = list(membership.payments.values_list("status", "method", "period_start", "period_end"))
+    rows = [(row.status, row.method, row.period_start, row.period_end) for row in facts.payments()]
     paid_through = max((end for status, _m, _s, end in rows if status == Payment.Status.PAID), default=None)
 
     def open_rows(kind):
@@ -513,15 +577,15 @@ def _move(membership: Membership, action: str, *, pending: bool, grace: date | N
         membership.resignation_requested_at = None
 
 
-def _record_changes(membership: Membership, *, before: dict, event: dict) -> None:
+def _record_changes(membership: Membership, facts: _Facts, *, before: dict, event: dict) -> None:
     previous = before["status"]
     data = {"event": event["id"], "type": event["type"]}
     if membership.resignation_requested_at and not before["resignation_requested_at"]:
-        membership_log(membership, HistoryAction.RESIGNATION_REQUESTED, from_status=previous,
-                source=Source.STRIPE, data=data)
+        facts.log.append(membership_log_entry(membership, HistoryAction.RESIGNATION_REQUESTED,
+                         from_status=previous, source=Source.STRIPE, data=data))
     elif before["resignation_requested_at"] and not membership.resignation_requested_at and previous == membership.status:
-        membership_log(membership, HistoryAction.RESIGNATION_WITHDRAWN, from_status=previous,
-                source=Source.STRIPE, data=data)
+        facts.log.append(membership_log_entry(membership, HistoryAction.RESIGNATION_WITHDRAWN,
+                         from_status=previous, source=Source.STRIPE, data=data))
     if membership.status != previous:
         action = {
             Status.ACTIVE: HistoryAction.ACTIVATED,
@@ -537,4 +601,4 @@ def _record_changes(membership: Membership, *, before: dict, event: dict) -> Non
         return
     data["paid_until"] = membership.paid_until.isoformat() if membership.paid_until else None
     data["payment_pending"] = membership.payment_pending
-    membership_log(membership, action, from_status=previous, source=Source.STRIPE, data=data)
+    facts.log.append(membership_log_entry(membership, action, from_status=previous, source=Source.STRIPE, data=data))

@@ -30,7 +30,10 @@ from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
-__all__ = ["LogFormatter", "Source", "entries_for", "entry_message", "log_action", "log_registry"]
+__all__ = [
+    "LogFormatter", "Source", "entries_for", "entry_message", "log_action", "log_entries_save", "log_entry",
+    "log_registry",
+]
 
 
 class Source(models.TextChoices):
@@ -90,6 +93,47 @@ def log_action(
     entry.full_clean(exclude=["content_type", "user"], validate_unique=False, validate_constraints=False)
     models.Model.save(entry)  # ModelLogEntry.save() would run full_clean() again, with the lookups
     return entry
+
+
+def log_entry(
+    instance: models.Model,
+    action: str,
+    *,
+    actor=None,
+    source: str = Source.SYSTEM,
+    data: dict[str, Any] | None = None,
+    timestamp=None,
+) -> ModelLogEntry:
+    """The entry `log_action` would write, built and checked now but not yet saved.
+
+    For a service that makes several changes in one transaction and writes their
+    entries together with `log_entries_save` (one INSERT). The entry is checked as
+    `log_action` checks it, except that its content type and user are not read back
+    from the database (they come from the instance and the actor just given). Its
+    label is the instance as it reads now, as with `log_action`.
+    """
+    if instance.pk is None:
+        raise ValueError(f"Attempted to log an action for object {instance!r} with empty primary key")
+    if not log_registry.action_exists(action):
+        raise ValueError(f"Audit action {action!r} is not registered (register_log_actions hook).")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entry = ModelLogEntry(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        label=ModelLogEntry.objects.get_instance_title(instance),
+        action=action,
+        timestamp=timestamp or timezone.now(),
+        data={"source": str(source), **_plain(data or {})},
+        user=user,
+        object_id=str(instance.pk),
+    )
+    entry.full_clean(exclude=["content_type", "user", "revision"])
+    return entry
+
+
+def log_entries_save(entries: list[ModelLogEntry]) -> None:
+    """Write entries built by `log_entry`, in the order given, with one INSERT."""
+    if entries:
+        ModelLogEntry.objects.bulk_create(entries)
 
 
 def entries_for(instance: models.Model):

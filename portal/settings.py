@@ -118,15 +118,17 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# Keep a worker's connection between requests (checked before reuse): opening one costs
-# more than most requests' queries together. 0 closes it after each request.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# A PostgreSQL connection costs a new server process and a handshake: kept open between
+# requests, it is opened once per worker instead of once per request (Stripe's webhook, at
+# a few queries per event, spent most of its time connecting). SQLite opens a file: no gain.
+_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60 if _POSTGRES else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] > 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when the worker writes too.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+DATABASE_IS_POSTGRES = _POSTGRES
 
 # --- Cache and task queue -----------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default=None)

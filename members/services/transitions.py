@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from members.models import MEMBERSHIP_MOVES, Membership
-from portal.audit import log_action
+from portal.audit import log_action, log_entry
 from portal.exceptions import DomainError
 
 Status = Membership.Status
@@ -55,8 +55,29 @@ def membership_log(
     `reason` is what a person typed and is shown as typed; everything else a reader
     needs goes in `data` as codes and values (see `members.history`).
     """
+    payload = _payload(membership, from_status=from_status, reason=reason, data=data)
+    return log_action(membership, action, actor=actor, source=source, data=payload)
+
+
+def membership_log_entry(
+    membership: Membership,
+    action: str,
+    *,
+    from_status: str,
+    actor=None,
+    source: str,
+    reason: str = "",
+    data: dict | None = None,
+):
+    """The entry `membership_log` writes, built now but not saved: the caller writes
+    its entries together with `portal.audit.log_entries_save` before its transaction ends."""
+    payload = _payload(membership, from_status=from_status, reason=reason, data=data)
+    return log_entry(membership, action, actor=actor, source=source, data=payload)
+
+
+def _payload(membership: Membership, *, from_status: str, reason: str, data: dict | None) -> dict:
     payload = {"from_status": from_status, "to_status": membership.status}
     if reason:
         payload["reason"] = reason
     payload.update(data or {})
-    return log_action(membership, action, actor=actor, source=source, data=payload)
+    return payload

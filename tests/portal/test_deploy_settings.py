@@ -144,6 +144,23 @@ def test_database_url_and_connection_age_are_read_from_the_environment():
     assert values["DATABASE_IS_POSTGRES"] is True
 
 
+def test_postgresql_connections_are_kept_open_between_requests_by_default():
+    values = read_settings("DATABASES", **production(DATABASE_URL="postgres://portal:secret@db.example.nl:5433/portal"))
+
+    database = values["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_zero_connection_age_closes_each_connection_after_its_request():
+    values = read_settings(
+        "DATABASES", **production(DATABASE_URL="postgres://portal:secret@db.example.nl/portal", DB_CONN_MAX_AGE="0"),
+    )
+
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is False
+
+
 def test_development_has_its_own_key_and_local_hosts_only_with_debug_on():
     values = read_settings("SECRET_KEY", "ALLOWED_HOSTS", "BASE_URL", DEBUG="1")
 
