@@ -71,26 +71,7 @@ def log_action(
     person typed). Call it inside the transaction that makes the change, so an
     entry exists exactly when the change does.
     """
-    if not log_registry.action_exists(action):
-        raise ValueError(f"Audit action {action!r} is not registered (register_log_actions hook).")
-    if instance.pk is None:
-        raise ValueError(f"Cannot log {action!r} for {instance!r}: it has no primary key.")
-    payload = {"source": str(source), **_plain(data or {})}
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    # As ModelLogEntry.objects.log_action() writes it, but validated without looking up the
-    # content type and the user again (two queries, often inside a service's lock): both
-    # are objects in hand. The label is cut to fit its column.
-    label = ModelLogEntry.objects.get_instance_title(instance)[: ModelLogEntry._meta.get_field("label").max_length]
-    entry = ModelLogEntry(
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-        label=label,
-        action=action,
-        user=user,
-        data=payload,
-        timestamp=timestamp or timezone.now(),
-        object_id=str(instance.pk),
-    )
-    entry.full_clean(exclude=["content_type", "user"], validate_unique=False, validate_constraints=False)
+    entry = log_entry(instance, action, actor=actor, source=source, data=data, timestamp=timestamp)
     models.Model.save(entry)  # ModelLogEntry.save() would run full_clean() again, with the lookups
     return entry
 
@@ -104,29 +85,30 @@ def log_entry(
     data: dict[str, Any] | None = None,
     timestamp=None,
 ) -> ModelLogEntry:
-    """The entry `log_action` would write, built and checked now but not yet saved.
+    """The entry `log_action` writes, built and checked now but not yet saved.
 
     For a service that makes several changes in one transaction and writes their
-    entries together with `log_entries_save` (one INSERT). The entry is checked as
-    `log_action` checks it, except that its content type and user are not read back
-    from the database (they come from the instance and the actor just given). Its
-    label is the instance as it reads now, as with `log_action`.
+    entries together with `log_entries_save` (one INSERT). As
+    ModelLogEntry.objects.log_action() builds it, but checked without looking up the
+    content type and the user again (two queries, often inside a service's lock): both
+    are objects in hand. The label is the instance as it reads now, cut to fit its column.
     """
-    if instance.pk is None:
-        raise ValueError(f"Attempted to log an action for object {instance!r} with empty primary key")
     if not log_registry.action_exists(action):
         raise ValueError(f"Audit action {action!r} is not registered (register_log_actions hook).")
+    if instance.pk is None:
+        raise ValueError(f"Cannot log {action!r} for {instance!r}: it has no primary key.")
     user = actor if getattr(actor, "is_authenticated", False) else None
+    label = ModelLogEntry.objects.get_instance_title(instance)[: ModelLogEntry._meta.get_field("label").max_length]
     entry = ModelLogEntry(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-        label=ModelLogEntry.objects.get_instance_title(instance),
+        label=label,
         action=action,
-        timestamp=timestamp or timezone.now(),
-        data={"source": str(source), **_plain(data or {})},
         user=user,
+        data={"source": str(source), **_plain(data or {})},
+        timestamp=timestamp or timezone.now(),
         object_id=str(instance.pk),
     )
-    entry.full_clean(exclude=["content_type", "user", "revision"])
+    entry.full_clean(exclude=["content_type", "user", "revision"], validate_unique=False, validate_constraints=False)
     return entry
 
 
