@@ -609,6 +609,7 @@ def _pages(counts, seed, today, base, progress) -> dict:
     """News items, knowledge pages and events: real Wagtail pages, added under their indexes."""
     from django.conf import settings
     from django.db import transaction
+    from wagtail.images import get_image_model
     from wagtail.models import Locale
 
     from events.models import EventCapacity, EventIndexPage, EventPage
@@ -636,6 +637,8 @@ def _pages(counts, seed, today, base, progress) -> dict:
                                        intro="Handreikingen en achtergronden voor interim-managers.")
         home.add_child(instance=knowledge_index)
 
+    # News items carry a picture as editors publish them (four in five here), from the demo's images.
+    pictures = list(get_image_model().objects.order_by("pk").values_list("pk", flat=True))
     n_news = min(counts["pages"] - 1, max(1, round(counts["pages"] * NEWS_SHARE)))
     n_knowledge = counts["pages"] - n_news
     run = _token(rng, 24).lower().replace("-", "x").replace("_", "y")
@@ -653,6 +656,7 @@ def _pages(counts, seed, today, base, progress) -> dict:
                 body=[heading("Waar gaat het om?"),
                       paragraph(f"Dit bericht gaat over {subject}. " * 6, "Lees verder op de ledenpagina's.")],
                 members_only=rng.random() < 0.1,
+                image_id=rng.choice(pictures) if pictures and rng.random() < 0.8 else None,
             )
             news_index.add_child(instance=page)
             news.append(page)

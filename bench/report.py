@@ -91,7 +91,8 @@ def compare(figures: list[dict], previous: dict | None) -> list[dict]:
 
 
 def summary(figures: list[dict]) -> dict:
-    with_target = [f for f in figures if f.get("target")]
+    # A target is a bound, or "the same at both scales" (a figure measured at both), or both.
+    with_target = [f for f in figures if f.get("target") or (f.get("equal_at_scales") and "small" in f)]
     return {
         "figures": len(figures),
         "with_target": len(with_target),
