@@ -107,9 +107,19 @@ def event_seat_counts(*, event_id: int, user=None, guest_name: str = "") -> dict
     return counts
 
 
-def event_page_context(*, page: EventPage, request) -> dict:
-    from events.services import price_for
+def user_is_member(user) -> bool:
+    membership = getattr(user, "membership", None)
+    return bool(membership and membership.is_member)
 
+
+def price_for(*, event: EventPage, user, guest: bool = False):
+    """What a person pays: members the member price, others and guests the non-member price."""
+    if not guest and user_is_member(user):
+        return event.member_price, True
+    return event.non_member_price, False
+
+
+def event_page_context(*, page: EventPage, request) -> dict:
     now = timezone.now()
     source_id = page.source_page_id()
     user = request.user
@@ -126,8 +136,7 @@ def event_page_context(*, page: EventPage, request) -> dict:
                 event_id=source_id, user=user, status__in=WaitlistEntry.ACTIVE_STATUSES
             )
         )
-        membership = getattr(user, "membership", None)
-        is_member = bool(membership and membership.is_member)
+        is_member = user_is_member(user)
     own = next((registration for registration in mine if not registration.guest_name), None)
     own_waiting = next((entry for entry in waitlist if not entry.guest_name), None)
     attending = any(registration.status == Registration.Status.CONFIRMED for registration in mine)

@@ -58,7 +58,7 @@ from events.models import (
     WaitlistEntry,
     payment_hold,
 )
-from events.selectors import event_seat_counts
+from events.selectors import event_seat_counts, price_for, user_is_member
 from members.services import charges
 from portal.audit import Source, log_action
 from portal.exceptions import DomainError
@@ -118,18 +118,6 @@ def seats_taken(*, event: EventPage) -> int:
     return event_seat_counts(event_id=event.pk)["taken"]
 
 
-def _is_member(user) -> bool:
-    membership = getattr(user, "membership", None)
-    return bool(membership and membership.is_member)
-
-
-def price_for(*, event: EventPage, user, guest: bool = False):
-    """What a person pays: members the member price, others and guests the non-member price."""
-    if not guest and _is_member(user):
-        return event.member_price, True
-    return event.non_member_price, False
-
-
 def _task_after_commit(func: str, *args) -> None:
     from django_q.tasks import async_task
 
@@ -164,7 +152,7 @@ def _check_can_register(event: EventPage, *, user, guest_name: str, now: datetim
     if guest_name:
         if not event.allow_guests:
             raise DomainError(_("Colleagues cannot be registered for this event."))
-        if not _is_member(user):
+        if not user_is_member(user):
             raise DomainError(_("Only members can register a colleague."))
 
 
