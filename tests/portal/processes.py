@@ -35,3 +35,16 @@ def portal_environment(**extra: str) -> dict[str, str]:
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": "test-process-key", "Q_SYNC": "1"})
     env.update(extra)
     return env
+
+
+def processes_stop(processes) -> None:
+    """Ask each started server to stop, then wait for it (killing one that hangs)."""
+    import subprocess
+
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

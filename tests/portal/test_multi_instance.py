@@ -29,7 +29,7 @@ from django.utils import timezone
 from tests.factories import verified_email
 from tests.knowledge.pe import factories as f
 from tests.members.certification.factories import member
-from tests.portal.processes import ROOT, portal_environment, shared_database_url
+from tests.portal.processes import ROOT, portal_environment, processes_stop, shared_database_url
 from tests.portal.test_rate_limit_processes import (
     HOST, NoRedirect, failed_login, free_port, redis_reachable, wait_until_up,
 )
@@ -230,10 +230,4 @@ def test_two_instances_share_evidence_sessions_and_rate_limits(tmp_path, s3_serv
         assert statuses == [200] * 5
         assert [failed_login(port, email) for port in ports] == [429, 429]
     finally:
-        for instance in instances:
-            instance.terminate()
-        for instance in instances:
-            try:
-                instance.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                instance.kill()
+        processes_stop(instances)

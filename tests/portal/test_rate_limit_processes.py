@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal.processes import ROOT, portal_environment, shared_database_url
+from tests.portal.processes import ROOT, portal_environment, processes_stop, shared_database_url
 
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 # Both processes answer for one site, as the workers behind one proxy do (allauth counts
@@ -121,10 +121,4 @@ def test_the_sixth_failed_login_gets_429_whichever_process_answers(tmp_path):
         # Another account is not held back by this one's failures.
         assert failed_login(ports[0], f"other-{email}") == 200
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        processes_stop(servers)
