@@ -216,6 +216,10 @@ ACCOUNT_SESSION_REMEMBER = None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="RQIM-portaal")
 MFA_RECOVERY_CODE_COUNT = 10
+# A code is accepted in its own 30-second window and one window either side (RFC 6238,
+# 5.2: clock drift and typing time), so a code typed as the app turns over is not
+# refused; a code that signed someone in is not taken a second time.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -45,6 +45,25 @@ def totp_authenticator(user):
     return secret
 
 
+def totp_code(secret: str, *, margin: float = 5.0, windows_ago: int = 0) -> str:
+    """The code an authenticator app shows now for `secret` (or showed `windows_ago`
+    windows earlier).
+
+    A code belongs to a 30-second window. When fewer than `margin` seconds of the
+    window remain, wait for the next one, so that a slow request does not reach the
+    portal after the code has expired (which real users meet as a rejected code)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    remaining = period - time.time() % period
+    if remaining < margin:
+        time.sleep(remaining + 0.05)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period - windows_ago))
+
+
 def record_sign_in(session, user, *, second_factor=True):
     """Write into a session what allauth records when `user` signs in: the password
     and, when asked and the user has an authenticator, the code."""

@@ -5,22 +5,15 @@ Wagtail's own login forms lead to it, and a session that has only the password
 opens. Screenshots of each step go to test-results/<test name>/.
 """
 
-import time
 
 import pytest
-from allauth.mfa import app_settings
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 
-from tests.factories import UserFactory, record_sign_in, totp_authenticator, verified_email
+from tests.factories import UserFactory, record_sign_in, totp_authenticator, totp_code, verified_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "correct horse battery"  # the factories' password
-
-
-def code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 @pytest.fixture
@@ -40,7 +33,7 @@ def test_wagtails_login_leads_to_the_sites_login_and_the_code(page, staff, scree
     page.locator("form[action*='/accounts/login/'] [type=submit]").click()
 
     assert "/accounts/2fa/authenticate/" in page.url
-    page.fill("input[name=code]", code(secret))
+    page.fill("input[name=code]", totp_code(secret))
     screenshot("code")
     page.locator("main form [type=submit]").first.click()
 
@@ -59,7 +52,7 @@ def test_a_session_with_only_the_password_is_asked_for_the_code(page, live_serve
 
     assert "/accounts/2fa/reauthenticate/" in page.url
     screenshot("asked-for-the-code")
-    page.fill("input[name=code]", code(secret))
+    page.fill("input[name=code]", totp_code(secret))
     page.locator("main form [type=submit]").first.click()
     page.wait_for_url("**/admin/")
     screenshot("admin")

@@ -1,11 +1,8 @@
 """Staff reach the Wagtail admin only with TOTP two-factor authentication, passed in
 the same session (portal/security.py)."""
 
-import time
-
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
@@ -13,17 +10,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from portal.security import ADMIN_NEXT_SESSION_KEY
-from tests.factories import UserFactory, totp_authenticator, verified_email
+from tests.factories import UserFactory, totp_authenticator, totp_code, verified_email
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"  # the factories' password
-
-
-def totp_code(secret: str) -> str:
-    from allauth.mfa import app_settings
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def is_logged_in(client) -> bool:
@@ -250,6 +241,41 @@ def test_a_valid_code_signs_in_and_opens_the_admin(client, staff):
     assert response.status_code == 302
     assert is_logged_in(client)
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_code_of_the_window_just_passed_still_signs_in(client, staff):
+    """Someone who types the code as their app turns to the next one is not refused."""
+    secret = totp_authenticator(staff)
+    login(client, staff.email)
+
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, windows_ago=1)})
+
+    assert is_logged_in(client)
+
+
+def test_a_code_that_signed_in_once_is_refused_the_second_time(client, staff):
+    secret = totp_authenticator(staff)
+    code = totp_code(secret)
+    login(client, staff.email)
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert is_logged_in(client)
+
+    other = Client()
+    login(other, staff.email)
+    response = other.post(reverse("mfa_authenticate"), {"code": code})
+
+    assert response.context["form"].errors
+    assert not is_logged_in(other)
+
+
+def test_an_older_code_is_refused(client, staff):
+    secret = totp_authenticator(staff)
+    login(client, staff.email)
+
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, windows_ago=2)})
+
+    assert response.context["form"].errors
+    assert not is_logged_in(client)
 
 
 def test_a_recovery_code_signs_in_instead_of_the_app(client, staff):
