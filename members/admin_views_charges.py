@@ -112,6 +112,13 @@ class ChargeActionView(WagtailAdminTemplateMixin, FormView):
     def get_page_subtitle(self):
         return str(self.object)
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": _url("index"), "label": _("One-off payments")},
+            {"url": _url("inspect", self.object.pk), "label": str(self.object)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),

@@ -1096,3 +1096,32 @@ def seed_users(stdout) -> None:
         "  Staff are asked to set up two-factor authentication (an authenticator app, TOTP)"
         " on their first visit to /admin/."
     )
+
+
+DEMO_FAILED_EMAIL_KEY = "demo:outbox-failed"
+
+
+def seed_outbox(stdout) -> None:
+    """One e-mail that failed at every attempt, so the secretariat sees in Reports › Outbox
+    what a failure looks like and can send it again (the demo's mail goes to the console)."""
+    from django.core.mail import EmailMessage
+
+    from portal.mail import email_queue
+    from portal.models import OutboundEmail
+
+    if OutboundEmail.objects.filter(key=DEMO_FAILED_EMAIL_KEY).exists():
+        stdout.write("  Outbox: the failed demo message exists")
+        return
+    message = EmailMessage(
+        subject="Herinnering contributie 2027",
+        body="Beste Sanne,\n\nDe contributie voor 2027 staat nog open.\n\nMet vriendelijke groet,\nHet secretariaat",
+        to=["sanne.voorbeeld@example.org"],
+    )
+    email = email_queue(message=message, kind="dues_reminder", key=DEMO_FAILED_EMAIL_KEY)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.FAILED,
+        attempts=len(settings.EMAIL_RETRY_MINUTES) + 1,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed (demo)",
+        queued_at=timezone.now() - timedelta(hours=6),
+    )
+    stdout.write("  Outbox: one failed message to send again (Reports › Outbox, filter on Failed)")

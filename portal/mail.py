@@ -29,9 +29,11 @@ from django.db.models import Q
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.html import strip_tags
 
 from portal.audit import Source, log_action
+from portal.exceptions import DomainError
 from portal.models import OutboundEmail
 
 # A task runs within seconds; django-q2 retries one for retry (90 s) × max_attempts (5).
@@ -277,3 +279,53 @@ def _outbox_requeue_one(*, pk: int, now) -> str:
     log_action(email, "portal.email.requeued", source=Source.SYSTEM, data={"requeues": email.requeues, "minutes": waited})
     _enqueue_after_commit(email.pk)
     return "requeued"
+
+
+# --- sending failed messages again (the secretariat, Reports › Outbox) ----------------------
+
+OUTBOX_SEND_AGAIN_BATCH = 500
+
+
+def email_send_again(*, pk: int, actor, now=None) -> OutboundEmail:
+    """Hand a failed message to the queue again, with a fresh series of attempts.
+
+    For the secretariat once the cause is mended (the mail server is back, a mailbox
+    is no longer full). Only a failed message can be sent again: a queued one is still
+    on its way and a sent one must not go twice. Raises DomainError otherwise.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=pk).first()
+        if email is None or email.status != OutboundEmail.Status.FAILED:
+            raise DomainError(gettext("This message has not failed: it is still queued or was sent, so it is not sent again."))
+        failed_after = email.attempts
+        email.status = OutboundEmail.Status.QUEUED
+        email.attempts = 0
+        email.requeues = 0
+        email.next_attempt_at = None
+        email.queued_at = now
+        email.save(update_fields=["status", "attempts", "requeues", "next_attempt_at", "queued_at"])
+        log_action(
+            email, "portal.email.sent_again", actor=actor, source=Source.SECRETARIAT,
+            data={"attempts_before": failed_after, "last_error": email.last_error[:200]},
+        )
+        _enqueue_after_commit(email.pk)
+    return email
+
+
+def email_send_failed_again(*, actor, kind: str = "", now=None) -> int:
+    """Send every failed message (of one `kind`, when given) again; returns how many.
+
+    Each message is locked and checked in its own transaction, so one taken meanwhile
+    (sent again by someone else) is skipped rather than queued twice."""
+    failed = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED)
+    if kind:
+        failed = failed.filter(kind=kind)
+    count = 0
+    for pk in list(failed.order_by("pk").values_list("pk", flat=True)[:OUTBOX_SEND_AGAIN_BATCH]):
+        try:
+            email_send_again(pk=pk, actor=actor, now=now)
+        except DomainError:
+            continue
+        count += 1
+    return count

@@ -424,6 +424,7 @@ class OutboundEmail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mail")
         ordering = ["-created_at"]
+        permissions = [("resend_outboundemail", _("Can send failed e-mail again"))]
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "next_attempt_at"], name="portal_outbox_retry_due"),

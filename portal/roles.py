@@ -153,6 +153,8 @@ ROLES: tuple[Role, ...] = (
             "portal.change_associationsettings",
             # Reports › Outbox: e-mail that failed or lost its task (granted in portal 0005).
             "portal.view_outboundemail",
+            # ... and send a failed message again once its cause is mended (portal 0010).
+            "portal.resend_outboundemail",
             # The members area (members/wagtail_hooks.py, granted in members 0003).
             "members.view_membershipplan",
             "members.add_membershipplan",

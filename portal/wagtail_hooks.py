@@ -5,6 +5,7 @@ The association details are a site setting (registered with @register_setting in
 portal/models.py) and appear under Settings.
 """
 
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,6 +13,7 @@ from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal import admin_views_outbox as outbox_views
 from portal.audit import LogFormatter
 from portal.cache import page_cache_allow
 from portal.models import NavigationMenu, NewsCategory, OutboundEmail
@@ -68,11 +70,12 @@ class OutboxViewSet(ServiceRecordViewSet):
     Failed messages (the mail server refused them for good or at every attempt, or no
     task sent them: see portal.mail) show with their error; filter on "Failed" to see them.
     A message waiting for a new attempt is still "Queued", with its next attempt's time.
-    Staff need the `portal.view_outboundemail` permission (the Secretariat has it).
+    Staff need the `portal.view_outboundemail` permission (the Secretariat has it); with
+    `portal.resend_outboundemail` they send a failed message again (portal/admin_views_outbox.py).
     """
 
     model = OutboundEmail
-    name = "outbox"
+    name = outbox_views.OUTBOX
     url_prefix = "outbox"
     icon = "mail"
     menu_label = _("Outbox")
@@ -85,6 +88,8 @@ class OutboxViewSet(ServiceRecordViewSet):
         "subject", "to", "kind", "status", "attempts", "next_attempt_at", "requeues", "created_at", "last_error",
     ]  # fmt: skip
     list_filter = ["status", "kind"]
+    index_view_class = outbox_views.OutboxIndexView
+    inspect_view_class = outbox_views.OutboxInspectView
     search_fields = ["subject", "to", "kind"]
     search_backend_name = None
     ordering = ["-created_at"]
@@ -94,6 +99,12 @@ class OutboxViewSet(ServiceRecordViewSet):
         "created_at", "queued_at", "sent_at", "last_error", "body_text",
     ]  # fmt: skip
 
+
+    def get_action_urlpatterns(self):
+        return [
+            path("send-again/<int:pk>/", outbox_views.SendAgainView.as_view(), name="send_again"),
+            path("send-failed-again/", outbox_views.SendFailedAgainView.as_view(), name="send_failed_again"),
+        ]
 
     @property
     def url_finder_class(self):
@@ -124,6 +135,15 @@ def register_outbox_log_actions(actions):
         def format_message(self, log_entry):
             return gettext("Marked failed: no task sent it, also after being queued again %(requeues)s times.") % {
                 "requeues": log_entry.data.get("requeues"),
+            }
+
+    @actions.register_action("portal.email.sent_again")
+    class EmailSentAgain(LogFormatter):
+        label = _("Send e-mail again")
+
+        def format_message(self, log_entry):
+            return gettext("Sent again by the secretariat after %(attempts)s failed attempts.") % {
+                "attempts": log_entry.data.get("attempts_before"),
             }
 
     @actions.register_action("portal.email.failed")

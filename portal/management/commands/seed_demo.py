@@ -30,6 +30,7 @@ SEEDERS = [
     "knowledge.demo_pe.seed_pe_attendance",
     "members.demo_register.seed_register",
     "portal.demo_images.seed_images",
+    "portal.demo.seed_outbox",
 ]
 
 
