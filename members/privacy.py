@@ -11,7 +11,11 @@ Retention (docs/privacy.md):
   after the decision;
 - the account of a former member (or of someone who never joined): erased
   `PRIVACY_INACTIVE_ACCOUNT_YEARS` after the membership ended or, without one,
-  after the last sign-in, unless a certificate is still valid or staff use it.
+  after the last sign-in, unless a certificate is still valid or staff use it;
+- what clients sent through the register (their messages to a manager, their
+  assignment requests with the managers' answers): deleted
+  `PRIVACY_REGISTER_CLIENT_YEARS` after it was sent. A manager's export holds what
+  they received; erasing the manager deletes it with the profile.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import (
+    AssignmentRecipient,
+    AssignmentRequest,
     Certificate,
     CertificationApplication,
     Evidence,
@@ -34,6 +40,7 @@ from members.models import (
     MemberProfile,
     Payment,
     PortfolioAssignment,
+    RegisterContactMessage,
 )
 from members.models.certification import private_storage
 from portal import privacy
@@ -93,6 +100,32 @@ def profile_export(user) -> privacy.Export:
     if profile.photo:
         files.append(privacy.ExportFile(f"photo-{profile.photo.name.rsplit('/', 1)[-1]}", privacy.stored_file(profile.photo)))
     return privacy.Export(data=data, files=files)
+
+
+def register_export(user) -> privacy.Export:
+    """What clients sent the manager through the register, and how the manager answered."""
+    messages = RegisterContactMessage.objects.filter(profile__user=user).order_by("created_at", "pk")
+    recipients = AssignmentRecipient.objects.filter(profile__user=user).select_related("request").order_by("created_at", "pk")
+    data = {
+        "contact_messages": [privacy.record(message, exclude=("profile",)) for message in messages],
+        "assignment_requests": [
+            {
+                "received": recipient.created_at,
+                "client_name": recipient.request.client_name,
+                "client_email": recipient.request.client_email,
+                "organisation": recipient.request.organisation,
+                "assignment": recipient.request.description,
+                "why_it_matched": recipient.reasons,
+                "answered": recipient.answered_at,
+                "interested": recipient.interested,
+                "note": recipient.note,
+            }
+            for recipient in recipients
+        ],
+    }
+    if not (data["contact_messages"] or data["assignment_requests"]):
+        return privacy.Export(data=None)
+    return privacy.Export(data=data)
 
 
 def membership_export(user) -> privacy.Export:
@@ -265,6 +298,18 @@ def certification_retention(today) -> dict:
     return {"evidence": deleted}
 
 
+def register_retention(today) -> dict:
+    """Delete clients' messages and assignment requests (with who received them and the
+    answers) sent longer ago than `PRIVACY_REGISTER_CLIENT_YEARS`."""
+    cutoff = _start_of(privacy.years_before(today, settings.PRIVACY_REGISTER_CLIENT_YEARS))
+    messages = RegisterContactMessage.objects.filter(created_at__lt=cutoff).delete()[1].get(
+        RegisterContactMessage._meta.label, 0
+    )
+    old = AssignmentRequest.objects.filter(created_at__lt=cutoff).exclude(status=AssignmentRequest.Status.OPEN)
+    requests = old.delete()[1].get(AssignmentRequest._meta.label, 0)
+    return {"contact_messages": messages, "assignment_requests": requests}
+
+
 def account_retention(today) -> dict:
     """Erase the accounts whose retention period passed."""
     cutoff_day = privacy.years_before(today, settings.PRIVACY_INACTIVE_ACCOUNT_YEARS)
@@ -295,6 +340,8 @@ def account_retention(today) -> dict:
 privacy.register(privacy.PersonalData(name="account", order=100, export=account_export, erase=account_erase,
                                       erase_blockers=erase_blockers, retention=account_retention))
 privacy.register(privacy.PersonalData(name="profile", order=10, export=profile_export, erase=profile_erase))
+# Erased with the profile (its messages and requests cascade); the retention is the clients' data.
+privacy.register(privacy.PersonalData(name="register", order=15, export=register_export, retention=register_retention))
 privacy.register(privacy.PersonalData(name="membership", order=20, export=membership_export, erase=membership_erase))
 privacy.register(privacy.PersonalData(name="certification", order=30, export=certification_export,
                                       erase=certification_erase, retention=certification_retention))

@@ -456,6 +456,9 @@ PRIVACY_INACTIVE_ACCOUNT_YEARS = env.int("PRIVACY_INACTIVE_ACCOUNT_YEARS", defau
 PRIVACY_CERTIFICATION_EVIDENCE_YEARS = env.int("PRIVACY_CERTIFICATION_EVIDENCE_YEARS", default=5)
 # PE evidence files, after the activity (the entry and its points stay).
 PRIVACY_PE_EVIDENCE_YEARS = env.int("PRIVACY_PE_EVIDENCE_YEARS", default=7)
+# Clients' messages to managers and their assignment requests (with the managers' answers),
+# after they were sent through the register.
+PRIVACY_REGISTER_CLIENT_YEARS = env.int("PRIVACY_REGISTER_CLIENT_YEARS", default=1)
 # Guests' names and addresses on event registrations, after the event.
 PRIVACY_EVENT_REGISTRATION_YEARS = env.int("PRIVACY_EVENT_REGISTRATION_YEARS", default=2)
 
