@@ -99,7 +99,9 @@ def test_a_damaged_file_fails_the_restore_and_leaves_no_rows_and_no_files(tmp_pa
     assert (settings.PRIVATE_MEDIA_ROOT / entry.evidence.name).is_file()
 
 
-def test_with_buckets_a_backup_holds_the_rows_and_names_the_buckets(tmp_path, settings, monkeypatch):
+@pytest.fixture
+def buckets(settings, monkeypatch):
+    """The uploads in two buckets of a local S3 stand-in (moto), as on several machines."""
     import boto3
     from moto import mock_aws
 
@@ -109,21 +111,129 @@ def test_with_buckets_a_backup_holds_the_rows_and_names_the_buckets(tmp_path, se
         client = boto3.client("s3", region_name="us-east-1")
         for bucket in ("media", "evidence"):
             client.create_bucket(Bucket=bucket)
-        options = {"region_name": "us-east-1", "signature_version": "s3v4"}
+        # As the settings make them: a second upload of a name gets a name of its own.
+        options = {"region_name": "us-east-1", "signature_version": "s3v4", "file_overwrite": False}
+        local = settings.STORAGES
         settings.STORAGES = {
-            **settings.STORAGES,
+            **local,
             "default": {"BACKEND": "storages.backends.s3.S3Storage",
                         "OPTIONS": {**options, "bucket_name": "media", "querystring_auth": False}},
             "private": {"BACKEND": "portal.storage_s3.PrivateS3Storage",
                         "OPTIONS": {**options, "bucket_name": "evidence"}},
         }
-        _person, entry = some_data()
-        manifest = backup_create(target=tmp_path / "portal.tar.gz")
+        yield client
+        settings.STORAGES = local
 
-        assert client.get_object(Bucket="evidence", Key=entry.evidence.name)["Body"].read().startswith(b"%PDF")
-    assert manifest["files"] == {}
-    assert manifest["files_elsewhere"] == {"media": "s3://media", "private": "s3://evidence"}
-    assert manifest["counts"]["knowledge.PEEntry"] == 1
-    with tarfile.open(tmp_path / "portal.tar.gz") as archive:
-        assert sorted(archive.getnames()) == ["data.json", "manifest.json"]
+
+def bucket_contents(client, bucket) -> dict[str, bytes]:
+    listing = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {item["Key"]: client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read() for item in listing}
+
+
+def empty_buckets(client):
+    for bucket in ("media", "evidence"):
+        for key in bucket_contents(client, bucket):
+            client.delete_object(Bucket=bucket, Key=key)
+
+
+def test_with_buckets_the_backup_holds_their_files_and_restores_them_into_the_buckets(tmp_path, settings, buckets):
+    from knowledge.pe_models import PEEntry
+
+    _person, entry = some_data()
+    before = row_counts()
+    evidence_before = bucket_contents(buckets, "evidence")
+    media_before = bucket_contents(buckets, "media")
+    archive = tmp_path / "portal.tar.gz"
+
+    manifest = backup_create(target=archive)
+
+    assert set(manifest["files"]) == {f"private/{key}" for key in evidence_before} | {f"media/{key}" for key in media_before}
+    assert manifest["stores"] == {"media": "s3://media", "private": "s3://evidence"}
+    assert manifest["files_elsewhere"] == {}
+    call_command("flush", interactive=False, verbosity=0)
+    empty_buckets(buckets)
+
+    backup_restore(source=archive)
+
+    assert row_counts() == before
+    assert bucket_contents(buckets, "evidence") == evidence_before
+    assert bucket_contents(buckets, "media") == media_before
+    assert PEEntry.objects.get(pk=entry.pk).evidence.read().startswith(b"%PDF")
     assert not (settings.PRIVATE_MEDIA_ROOT).exists() or not any(settings.PRIVATE_MEDIA_ROOT.rglob("*"))
+
+
+def test_a_failed_restore_leaves_nothing_in_the_buckets(tmp_path, buckets, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    import portal.backup
+
+    some_data()
+    archive = tmp_path / "portal.tar.gz"
+    backup_create(target=archive)
+    call_command("flush", interactive=False, verbosity=0)
+    empty_buckets(buckets)
+    saved = []
+    original = portal.backup._upload
+
+    def upload_then_fail(item, uploaded):
+        original(item, uploaded)
+        saved.append(item.name)
+        if len(saved) == 2:
+            raise OSError("connection to the bucket lost")
+
+    monkeypatch.setattr(portal.backup, "_upload", upload_then_fail)
+
+    with pytest.raises(OSError):
+        backup_restore(source=archive)
+
+    assert len(saved) == 2
+    assert bucket_contents(buckets, "evidence") == {} and bucket_contents(buckets, "media") == {}
+    assert not get_user_model().objects.exists()
+
+
+def test_an_archive_from_buckets_restores_into_folders_on_one_machine(tmp_path, settings, buckets):
+    """Moving from several machines back to one (or a copy for a test machine)."""
+    _person, entry = some_data()
+    evidence = bucket_contents(buckets, "evidence")[entry.evidence.name]
+    archive = tmp_path / "portal.tar.gz"
+    backup_create(target=archive)
+    call_command("flush", interactive=False, verbosity=0)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(settings.PRIVATE_MEDIA_ROOT)}},
+    }
+
+    backup_restore(source=archive)
+
+    assert (settings.PRIVATE_MEDIA_ROOT / entry.evidence.name).read_bytes() == evidence
+
+
+def test_database_only_leaves_the_files_out_and_names_where_they_are(tmp_path, buckets, capsys):
+    some_data()
+    archive = tmp_path / "portal.tar.gz"
+
+    call_command("backup", str(archive), "--database-only")
+
+    with tarfile.open(archive) as opened:
+        assert sorted(opened.getnames()) == ["data.json", "manifest.json"]
+    assert "s3://evidence" in capsys.readouterr().out
+
+
+def test_restore_does_not_overwrite_a_different_file_in_the_bucket_without_force(tmp_path, buckets):
+    from django.contrib.auth import get_user_model
+
+    _person, entry = some_data()
+    archive = tmp_path / "portal.tar.gz"
+    backup_create(target=archive)
+    call_command("flush", interactive=False, verbosity=0)
+    buckets.put_object(Bucket="evidence", Key=entry.evidence.name, Body=b"someone else's file")
+
+    with pytest.raises(BackupError, match="other content"):
+        backup_restore(source=archive)
+    assert not get_user_model().objects.exists()
+    assert bucket_contents(buckets, "evidence")[entry.evidence.name] == b"someone else's file"
+
+    backup_restore(source=archive, force=True)
+    assert bucket_contents(buckets, "evidence")[entry.evidence.name].startswith(b"%PDF")

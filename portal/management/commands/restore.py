@@ -8,7 +8,8 @@ from portal.backup import BackupError, backup_restore, row_counts
 class Command(BaseCommand):
     help = (
         "Restore a backup (manage.py backup) into this database, which must be migrated and empty, "
-        "and its files into MEDIA_ROOT and PRIVATE_MEDIA_ROOT; then compare every table's row count "
+        "and its files into MEDIA_ROOT and PRIVATE_MEDIA_ROOT (or the buckets, when they are set); "
+        "then compare every table's row count "
         "and every file's hash with the backup. Run update_index afterwards."
     )
 
