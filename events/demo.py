@@ -40,6 +40,7 @@ class DemoEvent:
     attendees: int = 0
     waiting: int = 0
     checked_in: int = 0
+    cancelled: bool = False  # the association cancelled it after people registered
 
 
 EVENTS = [
@@ -152,6 +153,33 @@ EVENTS = [
         attendees=2,
     ),
     DemoEvent(
+        slug="regiobijeenkomst-zuid",
+        days_ahead=15,
+        start=time(17, 0),
+        hours=2,
+        nl={
+            "title": "Regiobijeenkomst Zuid",
+            "lead": "Gaat niet door: de locatie is niet beschikbaar. Aangemelde leden zijn gemaild.",
+            "body": "Collega's uit Limburg, Noord-Brabant en Zeeland zouden elkaar hier ontmoeten.",
+        },
+        en={
+            "title": "Regional meeting South",
+            "lead": "Cancelled: the venue is not available. Registered members have been e-mailed.",
+            "body": "Colleagues from Limburg, North Brabant and Zeeland were to meet here.",
+        },
+        fields={
+            "event_type": "regional_meeting",
+            "venue_name": "Kasteel Vaeshartelt",
+            "venue_address": "Weert 9\n6222 PG Maastricht",
+            "region": "south",
+            "capacity": 40,
+            "pe_points": Decimal("2.0"),
+            "pe_category": "knowledge",
+        },
+        attendees=3,
+        cancelled=True,
+    ),
+    DemoEvent(
         slug="kennissessie-interim-in-de-zorg",
         days_ahead=-30,
         start=time(15, 0),
@@ -213,6 +241,9 @@ def seed_events(stdout) -> None:
     people = _people()
     added = sum(_registrations(demo, EventPage.objects.get(pk=_event(index, demo)[0].pk), people) for demo in EVENTS)
     stdout.write(f"  Registrations: {added} added.")
+    for demo in EVENTS:
+        if demo.cancelled:
+            stdout.write(f"  Cancelled event: {_cancel(EventPage.objects.get(pk=_event(index, demo)[0].pk), english)}")
     stdout.write(f"  Menu entries: {_menu(index, index_en)} added.")
 
 
@@ -295,6 +326,20 @@ def _registrations(demo: DemoEvent, event: EventPage, people) -> int:
     for person in waiting:
         services.waitlist_join(event=event, user=person)
     return len(attendees) + len(waiting)
+
+
+def _cancel(event: EventPage, english) -> str:
+    """Publish the event (and its translation) as cancelled, as an editor would; the
+    registrations are cancelled at once here rather than by the task queue."""
+    if event.is_cancelled:
+        return "already cancelled"
+    translation = event.get_translation_or_none(english) if english else None
+    for page in (event, translation.specific if translation else None):
+        if page is not None:
+            page.is_cancelled = True
+            page.save_revision().publish()
+    result = services.event_cancellation_apply(event=event)
+    return f"{result['registrations']} registrations cancelled, each attendee told"
 
 
 def _past_attendance(demo: DemoEvent, event: EventPage, attendees) -> int:

@@ -474,6 +474,7 @@ class WaitlistEntry(models.Model):
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Offer expired")
         LEFT = "left", _("Left the list")
+        EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
 
     ACTIVE_STATUSES = (Status.WAITING, Status.OFFERED)
 
@@ -543,6 +544,8 @@ def payment_hold() -> timedelta:
     return timedelta(days=settings.EVENTS_TRANSFER_HOLD_DAYS)
 
 
+# The reason on registrations cancelled because the association cancelled the event.
+EVENT_CANCELLED_REASON = "event cancelled"
 # How long a waiting-list offer stands.
 OFFER_VALIDITY = timedelta(hours=48)
 

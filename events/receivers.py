@@ -7,14 +7,19 @@ from events.models import EventCapacity, EventPage
 
 def event_published(sender, instance, **kwargs):
     """Each publish raises the event's calendar SEQUENCE, so calendars take the new version
-    (times, place, a cancellation) over the one they have; the UID stays the same."""
+    (times, place, a cancellation) over the one they have; the UID stays the same.
+
+    Publishing the event as cancelled (on the page that holds the registrations) cancels
+    its registrations and waiting list, after commit (`events.tasks.event_cancellation_apply`)."""
     if not isinstance(instance, EventPage):
         return
-    from events.services import event_capacity_ensure, event_source
+    from events.services import _task_after_commit, event_capacity_ensure, event_source
 
     source = event_source(instance)
     event_capacity_ensure(event=source)
     EventCapacity.objects.filter(event=source).update(calendar_sequence=F("calendar_sequence") + 1)
+    if source.is_cancelled:
+        _task_after_commit("events.tasks.event_cancellation_apply", source.pk)
 
 
 # --- Payments (members.signals): the seat follows its payment -------------------------

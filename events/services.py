@@ -14,6 +14,11 @@ and a waiting-list entry's:
        └──leave──▶ left        ├──leave────▶ left
                                └──time over──▶ expired
 
+When the association cancels an event (an editor ticks "cancelled" and publishes),
+`event_cancellation_apply` cancels every registration that holds a seat (its payment
+refunded in full, whatever the event's own refund rule), closes the waiting list
+(`event_cancelled`), and tells each person by e-mail.
+
 Seats: an event's taken seats are its confirmed and awaiting-payment registrations
 plus its open offers. Every function that takes or frees a seat first locks the
 event's `EventCapacity` row (one small row, late and briefly: cheap checks come
@@ -49,6 +54,7 @@ from django.utils.translation import gettext as _
 
 from events import signals
 from events.models import (
+    EVENT_CANCELLED_REASON,
     OFFER_VALIDITY,
     AttendeeMessage,
     CalendarToken,
@@ -309,8 +315,12 @@ def registration_payment_settle(*, registration: Registration) -> str:
         return "not-applicable"
     # A payment for a seat that was never confirmed (it arrived after the hold ran out, or
     # while the attendee cancelled) is always paid back; a cancelled paid seat as the event says.
+    # When the association cancels the event itself, everyone is paid back in full.
     never_had_the_seat = registration.paid_at is None
-    if not never_had_the_seat and not (charge.refundable and registration.event.refund_on_cancellation):
+    by_the_association = registration.event.is_cancelled
+    if not (never_had_the_seat or by_the_association) and not (
+        charge.refundable and registration.event.refund_on_cancellation
+    ):
         return "not-refundable"
     if charge.refunded_amount or charge.refund_requested_amount:
         return "already-refunded"
@@ -502,6 +512,8 @@ def waitlist_offer_accept(*, entry: WaitlistEntry, actor, now: datetime | None =
         entry = _lock_entry(entry)
         if entry.status != WaitStatus.OFFERED:
             raise DomainError(_("There is no open offer for you on this event."))
+        if entry.event.is_cancelled:
+            raise DomainError(_("This event has been cancelled."))
         if entry.offer_expires_at <= now:
             raise DomainError(_("This offer has expired."))
         counts = event_seat_counts(event_id=entry.event_id, user=entry.user, guest_name=entry.guest_name)
@@ -560,6 +572,49 @@ def waitlist_offers_expire(*, now: datetime | None = None) -> int:
             _offer_free_seats(locked.event, now=now)
             expired += 1
     return expired
+
+
+# --- the association cancels the event ---------------------------------------------------
+
+def event_cancellation_apply(*, event: EventPage, now: datetime | None = None) -> dict[str, int]:
+    """The event is cancelled (its page says so): cancel every registration that holds a
+    seat, close the waiting list, and tell each person (after commit, once each).
+
+    Safe to run again (each publish of a cancelled event runs it): what is cancelled or
+    closed already is left alone, so nobody hears twice. Each registration and entry is
+    changed in its own transaction, so a failure half-way keeps what is done and the
+    next run does the rest. Paid seats are refunded in full (`registration_payment_settle`).
+    """
+    now = now or timezone.now()
+    event = event_source(event)
+    if not event.is_cancelled:
+        return {"registrations": 0, "waitlist": 0}
+    cancelled = 0
+    holding = Registration.objects.filter(event=event, status__in=Registration.SEAT_STATUSES, checked_in_at__isnull=True)
+    for registration in holding.order_by("pk"):
+        with transaction.atomic():
+            try:
+                registration_cancel(
+                    registration=registration, actor=None, by_staff=True, reason=EVENT_CANCELLED_REASON, now=now
+                )
+            except DomainError:
+                continue  # cancelled meanwhile
+            _task_after_commit("events.tasks.event_cancelled_notice_send", "registration", registration.pk)
+        cancelled += 1
+    closed = 0
+    for entry in WaitlistEntry.objects.filter(event=event, status__in=WaitlistEntry.ACTIVE_STATUSES).order_by("pk"):
+        with transaction.atomic():
+            _lock_event(event)
+            entry = _lock_entry(entry)
+            if entry.status not in WaitlistEntry.ACTIVE_STATUSES:
+                continue
+            previous = entry.status
+            entry.status = WaitStatus.EVENT_CANCELLED
+            entry.save(update_fields=["status"])
+            _log(entry, "events.waitlist.event_cancelled", actor=None, source=Source.SYSTEM, from_status=previous)
+            _task_after_commit("events.tasks.event_cancelled_notice_send", "waitlist", entry.pk)
+        closed += 1
+    return {"registrations": cancelled, "waitlist": closed}
 
 
 def events_housekeeping_run(*, now: datetime | None = None) -> dict[str, int]:

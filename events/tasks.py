@@ -190,6 +190,50 @@ def attendee_message_deliver(pk: int) -> str:
     return f"queued {count}"
 
 
+def event_cancellation_apply(pk: int) -> dict | str:
+    """The event was published as cancelled: cancel its registrations and waiting list."""
+    from events.models import EventPage
+
+    event = EventPage.objects.filter(pk=pk).first()
+    if event is None:
+        return "missing"
+    return services.event_cancellation_apply(event=event)
+
+
+def event_cancelled_notice_send(kind: str, pk: int) -> str:
+    """Tell one attendee (kind "registration") or one person on the waiting list ("waitlist")
+    that the event is cancelled, and whether a payment is refunded. Once each (outbox key)."""
+    if kind == "registration":
+        item = Registration.objects.select_related("event", "user", "charge").filter(pk=pk).first()
+        if item is None or item.status != Registration.Status.CANCELLED:
+            return "not-applicable"
+        to = [item.email]
+    else:
+        item = WaitlistEntry.objects.select_related("event", "user").filter(pk=pk).first()
+        if item is None or item.status != WaitlistEntry.Status.EVENT_CANCELLED:
+            return "not-applicable"
+        to = [item.user.email]
+    language = _language(item.user)
+    page = _page_in(item.event, language)
+    charge = getattr(item, "charge", None)
+    email_render_and_queue(
+        to=to,
+        template="events/email/event_cancelled",
+        context={
+            "event": page,
+            "name": item.attendee_name if kind == "registration" else item.person_name,
+            "on_waitlist": kind == "waitlist",
+            "paid": charge is not None and charge.is_paid,
+            "amount": charge.amount if charge is not None else None,
+            "association": tickets._association(),
+        },
+        language=language,
+        kind="events.event_cancelled",
+        key=f"events-cancelled:{kind}:{pk}",
+    )
+    return "queued"
+
+
 def schedules_ensure() -> bool:
     """Register the housekeeping run as a django-q2 schedule, once. Returns whether it was created."""
     from django_q.models import Schedule

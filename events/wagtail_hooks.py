@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
 from events.admin_views import CancelView, MarkPaidView, MessageAttendeesView, RegistrationInspectView
-from events.models import Registration, WaitlistEntry
+from events.models import EVENT_CANCELLED_REASON, Registration, WaitlistEntry
 from portal.audit import LogFormatter
 
 
@@ -44,6 +44,7 @@ LOG_ACTIONS = {
     "events.waitlist.declined": (_("Offered seat declined"), "waitlist"),
     "events.waitlist.expired": (_("Seat offer expired"), "waitlist"),
     "events.waitlist.left": (_("Left the waiting list"), "waitlist"),
+    "events.waitlist.event_cancelled": (_("Waiting list closed: the event was cancelled"), "waitlist"),
 }
 
 
@@ -57,6 +58,8 @@ def _formatter(action: str, label):
                 message = gettext("Registered (%(status)s, € %(price)s)") % {"status": status, "price": data.get("price", "0.00")}
                 if data.get("guest"):
                     message += " · " + gettext("guest: %(name)s") % {"name": data["guest"]}
+            elif action == "events.registration.cancelled" and data.get("reason") == EVENT_CANCELLED_REASON:
+                message = gettext("Registration cancelled: the association cancelled the event")
             elif action == "events.registration.cancelled" and data.get("reason"):
                 message = f"{message}: {data['reason']}"
             elif action == "events.message.sent" and data.get("subject"):

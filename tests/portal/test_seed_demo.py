@@ -90,9 +90,9 @@ class SeededDemoTests(TestCase):
         dutch = Page.objects.filter(locale__language_code="nl", depth__gte=2)
         english = {page.translation_key: page for page in Page.objects.filter(locale__language_code="en")}
         # 13 site pages, the norm index and two norm pages, the library index and 4 articles,
-        # the events index and 5 events
-        assert dutch.count() == 27
-        assert len(english) == 27
+        # the events index and 6 events (one of them cancelled)
+        assert dutch.count() == 28
+        assert len(english) == 28
         for page in dutch:
             assert english[page.translation_key].live
 
@@ -110,6 +110,21 @@ class SeededDemoTests(TestCase):
     def test_english_news_items_have_english_tags(self):
         item = NewsPage.objects.get(slug="rqim-norms-2025-adopted")
         assert set(item.tags.names()) == {"norms", "quality mark"}
+
+    def test_the_cancelled_demo_event_holds_no_seat(self):
+        from events.models import EventPage, Registration
+
+        event = EventPage.objects.get(slug="regiobijeenkomst-zuid", locale__language_code="nl")
+        english = EventPage.objects.get(translation_key=event.translation_key, locale__language_code="en")
+        assert event.is_cancelled and english.is_cancelled
+        registrations = Registration.objects.filter(event=event)
+        assert registrations.count() == 3
+        assert not registrations.exclude(status=Registration.Status.CANCELLED).exists()
+
+    def test_the_outbox_holds_one_failed_message_to_send_again(self):
+        from portal.models import OutboundEmail
+
+        assert OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count() == 1
 
     def test_sets_the_association_details(self):
         details = AssociationSettings.objects.get()
