@@ -171,7 +171,7 @@ class MembersViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     submenu_hook = MEMBERS_MENU_HOOK
-    items = (MembershipViewSet, MembershipPlanViewSet, ChargeViewSet)
+    items = (MembershipViewSet, MembershipPlanViewSet, ChargeViewSet, wagtail_hooks_register.AssignmentRequestViewSet)
 
 
 @hooks.register("register_admin_viewset")

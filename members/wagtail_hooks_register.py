@@ -87,3 +87,71 @@ def _assignment_formatter(action):
 def register_assignment_request_actions(actions):
     for action in AssignmentRequestFormatter.labels:
         actions.register_action(action)(_assignment_formatter(action))
+
+
+# --- Members › Assignment requests: what clients asked through the register ----------------
+
+from django.db.models import Count, Q  # noqa: E402
+from wagtail.admin.ui.tables import Column, DateColumn  # noqa: E402
+from wagtail.admin.views import generic  # noqa: E402
+
+from members.models import AssignmentRequest  # noqa: E402
+from portal.viewsets import ServiceRecordViewSet  # noqa: E402
+
+
+class AssignmentRequestIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(
+            recipient_count=Count("recipients", distinct=True),
+            interested_count=Count("recipients", filter=Q(recipients__interested=True), distinct=True),
+        )
+
+
+class AssignmentRequestInspectView(generic.InspectView):
+    """The request with who received it, why they matched and how they answered, and its history."""
+
+    template_name = "members/admin/assignment_request_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        from portal.audit import entries_for, entry_message
+
+        context = super().get_context_data(**kwargs)
+        context["recipients"] = list(self.object.recipients.select_related("profile__user").order_by("-score", "pk"))
+        context["history"] = [(entry, entry_message(entry)) for entry in entries_for(self.object)]
+        return context
+
+
+class AssignmentRequestViewSet(ServiceRecordViewSet):
+    """Read-only for the secretariat: whether clients' requests reach managers and get answers.
+
+    Requests change only through the client's confirmation, the managers' answers and the
+    expiry run (members/services/register_requests.py); the retention run deletes them
+    (PRIVACY_REGISTER_CLIENT_YEARS)."""
+
+    model = AssignmentRequest
+    name = "assignment_requests"
+    url_prefix = "members/assignment-requests"
+    icon = "help"
+    menu_label = _("Assignment requests")
+    menu_name = "assignment-requests"
+    add_to_reference_index = False
+    inspect_view_enabled = True
+    index_view_class = AssignmentRequestIndexView
+    inspect_view_class = AssignmentRequestInspectView
+    list_filter = ["status"]
+    list_display = [
+        Column("client_name", label=_("Client")),
+        Column("organisation", label=_("Organisation")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("recipient_count", label=_("Sent to")),
+        Column("interested_count", label=_("Interested")),
+        DateColumn("created_at", label=_("Received")),
+    ]
+    search_fields = ["client_name", "client_email", "organisation", "description"]
+    search_backend_name = None
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+    inspect_view_fields = [
+        "client_name", "client_email", "organisation", "description", "language", "status", "created_at",
+        "verified_at", "expires_at",
+    ]

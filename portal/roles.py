@@ -164,6 +164,8 @@ ROLES: tuple[Role, ...] = (
             "members.view_payment",
             "members.add_payment",
             "members.view_memberprofile",
+            # Members › Assignment requests: what clients asked through the register (portal 0011).
+            "members.view_assignmentrequest",
             # One-off payments: record transfers and refunds (granted in members 0013).
             "members.view_charge",
             "members.record_charge",

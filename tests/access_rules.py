@@ -356,6 +356,8 @@ ADMIN_RULES: dict[str, dict[str, str]] = {
     "certification_complaints": admin("secretariat", "decider"),
     # one-off payments (charges), PE follow-up and audits: the secretariat
     "charges": admin("secretariat"),
+    # what clients asked through the register, read-only
+    "assignment_requests": admin("secretariat"),
     "pe_members": admin("secretariat"),
     "pe_audits": admin("secretariat"),
     # the news digest: editors
