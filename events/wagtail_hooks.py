@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
@@ -124,7 +124,7 @@ class RegistrationViewSet(ModelViewSet):
     ordering = ["event", "created_at"]
     list_per_page = 100
     list_display = [
-        Column("attendee_name", label=_("Attendee")),
+        TitleColumn("attendee_name", label=_("Attendee"), url_name="event_registrations:inspect"),
         Column("event", label=_("Event")),
         Column("status", label=_("Status"), accessor="get_status_display"),
         DateColumn("checked_in_at", label=_("Checked in")),

@@ -1,15 +1,46 @@
 """A Wagtail ModelViewSet for records that change only through services.
 
-Staff list, filter and inspect them; there is no add, edit or delete form. Each
+Staff list, filter and inspect them; there is no add, edit, copy or delete form. Each
 change is an action view of its own (suspend, approve, ...) that calls a service;
-a subclass lists those in `get_action_urlpatterns`.
+a subclass lists those in `get_action_urlpatterns`. A row of the listing opens the
+record's inspect view through its first column.
 """
 
 from django.urls import path
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
 
+def inspect_title_column(column: Column | str, url_name: str) -> Column | str:
+    """`column` as the listing's title: a link to the row's inspect view. Wagtail links a
+    field name given first itself; a Column given first would leave the rows without one."""
+    if isinstance(column, TitleColumn) or not isinstance(column, Column):
+        return column
+    return TitleColumn(
+        column.name, label=column.label, accessor=column.accessor, sort_key=column.sort_key,
+        classname=column.classname, width=column.width, url_name=url_name,
+    )
+
+
 class ServiceRecordViewSet(ModelViewSet):
+    copy_view_enabled = False  # a copy would be a record no service made
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        columns = list(self.list_display or [])
+        if self.inspect_view_enabled and columns:
+            columns[0] = inspect_title_column(columns[0], self.get_url_name("inspect"))
+            self.list_display = columns
+
+    @property
+    def url_finder_class(self):
+        # Links to a record elsewhere in the admin (the site history, search) go to its
+        # inspect view: there is no edit view to reverse.
+        return type(
+            f"{self.model.__name__}AdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")}
+        )
+
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)
         for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):

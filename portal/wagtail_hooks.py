@@ -9,7 +9,6 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -106,9 +105,6 @@ class OutboxViewSet(ServiceRecordViewSet):
             path("send-failed-again/", outbox_views.SendFailedAgainView.as_view(), name="send_failed_again"),
         ]
 
-    @property
-    def url_finder_class(self):
-        return type("OutboxAdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
 
 
 @hooks.register("register_admin_viewset")
