@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import NullAdminURLFinder
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -18,6 +19,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from events.admin_views import CancelView, MarkPaidView, MessageAttendeesView, RegistrationInspectView
 from events.models import EVENT_CANCELLED_REASON, Registration, WaitlistEntry
 from portal.audit import LogFormatter
+from portal.viewsets import inspect_url_finder
 
 
 class _EventsLogFormatter(LogFormatter):
@@ -176,6 +178,10 @@ class RegistrationViewSet(ModelViewSet):
             path("message/", MessageAttendeesView.as_view(), name="message"),
         ]
 
+    @property
+    def url_finder_class(self):
+        return inspect_url_finder(self)  # there is no edit view: the site history links to the inspect view
+
 
 class WaitlistViewSet(ModelViewSet):
     model = WaitlistEntry
@@ -215,6 +221,8 @@ class WaitlistViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
         ]
+
+    url_finder_class = NullAdminURLFinder  # no page of its own: the site history shows entries unlinked
 
 
 class EventsViewSetGroup(ModelViewSetGroup):

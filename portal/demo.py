@@ -614,8 +614,8 @@ CONTACT = PageSpec(
             "body": [
                 heading("Secretariaat"),
                 paragraph(
-                    "Vereniging RQIM<br>Kwaliteitsplein 1<br>3511 ZZ Utrecht",
-                    'E-mail: <a href="mailto:info@rqim.example">info@rqim.example</a><br>Telefoon: 030 123 45 67',
+                    "Vereniging RQIM<br/>Kwaliteitsplein 1<br/>3511 ZZ Utrecht",
+                    'E-mail: <a href="mailto:info@rqim.example">info@rqim.example</a><br/>Telefoon: 030 123 45 67',
                     "Het secretariaat is op werkdagen bereikbaar van 9.00 tot 17.00 uur.",
                 ),
                 heading("Klachten en bezwaar"),
@@ -639,8 +639,8 @@ CONTACT = PageSpec(
             "body": [
                 heading("Secretariat"),
                 paragraph(
-                    "Vereniging RQIM<br>Kwaliteitsplein 1<br>3511 ZZ Utrecht<br>The Netherlands",
-                    'E-mail: <a href="mailto:info@rqim.example">info@rqim.example</a><br>Phone: +31 30 123 45 67',
+                    "Vereniging RQIM<br/>Kwaliteitsplein 1<br/>3511 ZZ Utrecht<br/>The Netherlands",
+                    'E-mail: <a href="mailto:info@rqim.example">info@rqim.example</a><br/>Phone: +31 30 123 45 67',
                     "The secretariat can be reached on working days from 9:00 to 17:00.",
                 ),
                 heading("Complaints and appeals"),

@@ -23,6 +23,14 @@ def inspect_title_column(column: Column | str, url_name: str) -> Column | str:
     )
 
 
+def inspect_url_finder(viewset) -> type:
+    """An admin URL finder that sends links to a record from elsewhere in the admin (the
+    site history, search) to its inspect view, for a viewset without an edit view."""
+    return type(
+        f"{viewset.model.__name__}AdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": viewset.get_url_name("inspect")}
+    )
+
+
 class ServiceRecordViewSet(ModelViewSet):
     copy_view_enabled = False  # a copy would be a record no service made
 
@@ -35,11 +43,7 @@ class ServiceRecordViewSet(ModelViewSet):
 
     @property
     def url_finder_class(self):
-        # Links to a record elsewhere in the admin (the site history, search) go to its
-        # inspect view: there is no edit view to reverse.
-        return type(
-            f"{self.model.__name__}AdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")}
-        )
+        return inspect_url_finder(self)
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)

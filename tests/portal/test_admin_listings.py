@@ -21,9 +21,16 @@ def superuser_client(client):
 
 
 def test_a_superuser_opens_every_admin_listing_without_an_error(superuser_client):
+    from events import services as event_services
+    from tests.events.helpers import event_page, member_user
     from tests.members.certification import factories as certification
 
-    certification.issued_certificate()  # listings with a row, so each row's buttons are drawn
+    # Rows in the listings (so each row's buttons are drawn) and in the site history (so each
+    # entry's link to its object is made): a certificate, a registration, a waiting-list place.
+    certification.issued_certificate()
+    event = event_page(capacity=1)
+    event_services.registration_create(event=event, user=member_user())
+    event_services.waitlist_join(event=event, user=member_user())
     failures = {}
     for address, key, has_object in admin_routes():
         if has_object or key.endswith(("_results", ":add", ":export")) or address.startswith("/admin/failwhale"):

@@ -111,6 +111,20 @@ class SeededDemoTests(TestCase):
         item = NewsPage.objects.get(slug="rqim-norms-2025-adopted")
         assert set(item.tags.names()) == {"norms", "quality mark"}
 
+    def test_an_editor_opens_every_demo_page_in_the_editor(self):
+        from tests.factories import UserFactory, record_sign_in, totp_authenticator
+
+        editor = UserFactory(is_superuser=True, is_staff=True)
+        totp_authenticator(editor)
+        self.client.force_login(editor)
+        record_sign_in(self.client.session, editor)
+        failed = {}
+        for page in Page.objects.filter(depth__gt=1):
+            response = self.client.get(f"/admin/pages/{page.pk}/edit/")
+            if response.status_code != 200:
+                failed[page.title] = response.status_code
+        assert failed == {}
+
     def test_the_cancelled_demo_event_holds_no_seat(self):
         from events.models import EventPage, Registration
 
