@@ -590,7 +590,9 @@ def event_cancellation_apply(*, event: EventPage, now: datetime | None = None) -
     if not event.is_cancelled:
         return {"registrations": 0, "waitlist": 0}
     cancelled = 0
-    holding = Registration.objects.filter(event=event, status__in=Registration.SEAT_STATUSES, checked_in_at__isnull=True)
+    holding = Registration.objects.filter(
+        event=event, status__in=Registration.SEAT_STATUSES, checked_in_at__isnull=True
+    ).select_related("event")
     for registration in holding.order_by("pk"):
         with transaction.atomic():
             try:

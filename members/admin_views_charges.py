@@ -22,8 +22,9 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from members.models import Charge
 from members.services import charges as services
-from portal.audit import Source, entries_for, entry_message
+from portal.audit import Source
 from portal.exceptions import DomainError
+from portal.viewsets import HistoryInspectView
 
 CHARGES = "charges"
 RECORD_PERMISSION = "members.record_charge"
@@ -80,20 +81,13 @@ class ChargeIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("user")
 
 
-class ChargeInspectView(generic.InspectView):
-    template_name = "members/admin/charge_inspect.html"
-
+class ChargeInspectView(HistoryInspectView):
     @cached_property
     def header_buttons(self):
         return [
             HeaderButton(label, url=_url(name, self.object.pk), icon_name=icon)
             for label, name, icon in _actions(self.request.user, self.object)
         ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["history"] = [(entry, entry_message(entry)) for entry in entries_for(self.object)]
-        return context
 
 
 class ChargeActionView(WagtailAdminTemplateMixin, FormView):

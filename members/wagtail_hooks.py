@@ -8,7 +8,6 @@ Secretariat group (and superusers) hold (see migration 0003_secretariat_permissi
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -30,6 +29,7 @@ from members.models import Membership, MembershipPlan
 from members import wagtail_hooks_certification  # noqa: F401  (the certification body's admin)
 from members import wagtail_hooks_register  # noqa: F401  (the register's audit actions)
 from members.wagtail_hooks_charges import ChargeViewSet
+from portal.viewsets import inspect_url_finder
 
 # Other parts of the members app can add items to the "Members" menu through this hook.
 MEMBERS_MENU_HOOK = "register_members_menu_item"
@@ -109,7 +109,7 @@ class MembershipViewSet(ModelViewSet):
     @property
     def url_finder_class(self):
         # Links to a membership elsewhere in the admin go to its detail page.
-        return type("MembershipAdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
+        return inspect_url_finder(self)
 
 
 class MembershipPlanViewSet(ModelViewSet):

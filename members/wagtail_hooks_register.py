@@ -96,7 +96,7 @@ from wagtail.admin.ui.tables import Column, DateColumn  # noqa: E402
 from wagtail.admin.views import generic  # noqa: E402
 
 from members.models import AssignmentRequest  # noqa: E402
-from portal.viewsets import ServiceRecordViewSet  # noqa: E402
+from portal.viewsets import HistoryInspectView, ServiceRecordViewSet  # noqa: E402
 
 
 class AssignmentRequestIndexView(generic.IndexView):
@@ -107,17 +107,14 @@ class AssignmentRequestIndexView(generic.IndexView):
         )
 
 
-class AssignmentRequestInspectView(generic.InspectView):
+class AssignmentRequestInspectView(HistoryInspectView):
     """The request with who received it, why they matched and how they answered, and its history."""
 
     template_name = "members/admin/assignment_request_inspect.html"
 
     def get_context_data(self, **kwargs):
-        from portal.audit import entries_for, entry_message
-
         context = super().get_context_data(**kwargs)
         context["recipients"] = list(self.object.recipients.select_related("profile__user").order_by("-score", "pk"))
-        context["history"] = [(entry, entry_message(entry)) for entry in entries_for(self.object)]
         return context
 
 

@@ -23,10 +23,10 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from portal.audit import entries_for, entry_message
 from portal.exceptions import DomainError
-from portal.mail import email_send_again, email_send_failed_again
+from portal.mail import email_send_again, email_send_failed_again, outbox_failed
 from portal.models import OutboundEmail
+from portal.viewsets import HistoryInspectView
 
 OUTBOX = "outbox"
 SEND_AGAIN_PERMISSION = "portal.resend_outboundemail"
@@ -48,9 +48,7 @@ class OutboxIndexView(generic.IndexView):
         return buttons
 
 
-class OutboxInspectView(generic.InspectView):
-    template_name = "portal/admin/outbox_inspect.html"
-
+class OutboxInspectView(HistoryInspectView):
     def get_body_text_display_value(self):
         return linebreaksbr(self.object.body_text, autoescape=True)
 
@@ -63,11 +61,6 @@ class OutboxInspectView(generic.InspectView):
         if self.object.status == OutboundEmail.Status.FAILED and self.request.user.has_perm(SEND_AGAIN_PERMISSION):
             return [HeaderButton(_("Send again"), url=_url("send_again", self.object.pk), icon_name="mail")]
         return []
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["history"] = [(entry, entry_message(entry)) for entry in entries_for(self.object)]
-        return context
 
 
 class _ConfirmView(WagtailAdminTemplateMixin, FormView):
@@ -150,8 +143,7 @@ class SendFailedAgainView(_ConfirmView):
 
     @cached_property
     def failed_count(self) -> int:
-        failed = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED)
-        return (failed.filter(kind=self.kind) if self.kind else failed).count()
+        return outbox_failed(kind=self.kind).count()
 
     def get_page_subtitle(self):
         return self.kind or _("All kinds")

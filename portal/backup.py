@@ -69,12 +69,16 @@ def row_counts() -> dict[str, int]:
     return {model._meta.label: model._base_manager.count() for model in backed_up_models()}
 
 
-def _sha256(path: Path) -> str:
+def _digest(handle) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
+    for chunk in iter(lambda: handle.read(1 << 16), b""):
+        digest.update(chunk)
     return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return _digest(handle)
 
 
 def _storage_for(prefix: str):
@@ -266,11 +270,8 @@ def _upload(item: _Staged, uploaded: list) -> None:
 
 
 def _stored_sha256(storage, name: str) -> str:
-    digest = hashlib.sha256()
     with storage.open(name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return _digest(handle)
 
 
 def _stage_files(archive: tarfile.TarFile, manifest: dict, *, force: bool, work: Path) -> list[_Staged]:

@@ -313,16 +313,19 @@ def email_send_again(*, pk: int, actor, now=None) -> OutboundEmail:
     return email
 
 
+def outbox_failed(*, kind: str = ""):
+    """The failed messages, of one `kind` when given."""
+    failed = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED)
+    return failed.filter(kind=kind) if kind else failed
+
+
 def email_send_failed_again(*, actor, kind: str = "", now=None) -> int:
     """Send every failed message (of one `kind`, when given) again; returns how many.
 
     Each message is locked and checked in its own transaction, so one taken meanwhile
     (sent again by someone else) is skipped rather than queued twice."""
-    failed = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED)
-    if kind:
-        failed = failed.filter(kind=kind)
     count = 0
-    for pk in list(failed.order_by("pk").values_list("pk", flat=True)[:OUTBOX_SEND_AGAIN_BATCH]):
+    for pk in list(outbox_failed(kind=kind).order_by("pk").values_list("pk", flat=True)[:OUTBOX_SEND_AGAIN_BATCH]):
         try:
             email_send_again(pk=pk, actor=actor, now=now)
         except DomainError:

@@ -8,8 +8,11 @@ record's inspect view through its first column.
 
 from django.urls import path
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.views import generic
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from portal.audit import entries_for, entry_message
 
 
 def inspect_title_column(column: Column | str, url_name: str) -> Column | str:
@@ -29,6 +32,18 @@ def inspect_url_finder(viewset) -> type:
     return type(
         f"{viewset.model.__name__}AdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": viewset.get_url_name("inspect")}
     )
+
+
+class HistoryInspectView(generic.InspectView):
+    """A record's fields, then its audit history (newest first, in the reader's language);
+    its template includes ``portal/admin/_history.html``."""
+
+    template_name = "portal/admin/inspect_with_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = [(entry, entry_message(entry)) for entry in entries_for(self.object)]
+        return context
 
 
 class ServiceRecordViewSet(ModelViewSet):

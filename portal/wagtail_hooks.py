@@ -98,13 +98,11 @@ class OutboxViewSet(ServiceRecordViewSet):
         "created_at", "queued_at", "sent_at", "last_error", "body_text",
     ]  # fmt: skip
 
-
     def get_action_urlpatterns(self):
         return [
             path("send-again/<int:pk>/", outbox_views.SendAgainView.as_view(), name="send_again"),
             path("send-failed-again/", outbox_views.SendFailedAgainView.as_view(), name="send_failed_again"),
         ]
-
 
 
 @hooks.register("register_admin_viewset")

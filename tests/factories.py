@@ -45,6 +45,14 @@ def totp_authenticator(user):
     return secret
 
 
+def staff_signed_in(client, *groups: str, **fields):
+    """A staff person in `groups` (role names), with two-factor set up, signed in on `client`."""
+    user = verified_email(UserFactory(groups=list(groups), **fields))
+    totp_authenticator(user)
+    client.force_login(user)
+    return user
+
+
 def totp_code(secret: str, *, margin: float = 5.0, windows_ago: int = 0) -> str:
     """The code an authenticator app shows now for `secret` (or showed `windows_ago`
     windows earlier).

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from members.models import Charge
 from members.services import charges
-from tests.factories import UserFactory, totp_authenticator, verified_email
+from tests.factories import UserFactory, staff_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,7 @@ LIST_URL = "/admin/members/payments-one-off/"
 
 
 def staff_client(client, group):
-    user = verified_email(UserFactory(groups=[group]))
-    totp_authenticator(user)
-    client.force_login(user)
-    return client, user
+    return client, staff_signed_in(client, group)
 
 
 def add_charges(count, start=0):

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory, totp_authenticator, verified_email
+from tests.factories import staff_signed_in
 from tests.portal.test_access_matrix import admin_routes
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser_client(client):
-    user = verified_email(UserFactory(is_superuser=True, is_staff=True))
-    totp_authenticator(user)
-    client.force_login(user)
+    staff_signed_in(client, is_superuser=True, is_staff=True)
     return client
 
 

@@ -11,19 +11,12 @@ from portal.audit import entry_message
 from portal.exceptions import DomainError
 from portal.mail import email_deliver, email_send_again, email_queue
 from portal.models import OutboundEmail
-from tests.factories import UserFactory, totp_authenticator, verified_email
+from tests.factories import UserFactory, staff_signed_in
 from tests.portal.test_mail import a_message
 
 pytestmark = pytest.mark.django_db
 
 OUTBOX = "/admin/outbox/"
-
-
-def staff_client(client, group):
-    user = verified_email(UserFactory(groups=[group] if group else []))
-    totp_authenticator(user)
-    client.force_login(user)
-    return client, user
 
 
 def failed_message(kind="test", attempts=5, error="SMTPServerDisconnected: gone") -> OutboundEmail:
@@ -36,7 +29,7 @@ def failed_message(kind="test", attempts=5, error="SMTPServerDisconnected: gone"
 
 
 def test_secretariat_sends_a_failed_message_again_and_it_goes_out_once(client, django_capture_on_commit_callbacks):
-    client, secretary = staff_client(client, "Secretariat")
+    secretary = staff_signed_in(client, "Secretariat")
     email = failed_message()
 
     page = client.get(f"{OUTBOX}inspect/{email.pk}/").content.decode()
@@ -59,7 +52,7 @@ def test_secretariat_sends_a_failed_message_again_and_it_goes_out_once(client, d
 
 @pytest.mark.parametrize("status", [OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENT])
 def test_a_message_that_did_not_fail_is_not_sent_again(client, status):
-    client, _user = staff_client(client, "Secretariat")
+    staff_signed_in(client, "Secretariat")
     email = failed_message()
     OutboundEmail.objects.filter(pk=email.pk).update(status=status)
 
@@ -84,7 +77,7 @@ def test_the_service_refuses_twice_in_a_row(django_capture_on_commit_callbacks):
 
 
 def test_every_failed_message_of_one_kind_is_sent_again(client, django_capture_on_commit_callbacks):
-    client, _user = staff_client(client, "Secretariat")
+    staff_signed_in(client, "Secretariat")
     reminders = [failed_message(kind="dues-reminder") for _ in range(3)]
     other = failed_message(kind="event-ticket")
     sent = email_queue(message=a_message(), kind="dues-reminder")
@@ -103,7 +96,7 @@ def test_every_failed_message_of_one_kind_is_sent_again(client, django_capture_o
 
 
 def test_without_a_kind_every_failed_message_is_sent_again(client, django_capture_on_commit_callbacks):
-    client, _user = staff_client(client, "Secretariat")
+    staff_signed_in(client, "Secretariat")
     failed_message(kind="a")
     failed_message(kind="b")
 
@@ -115,7 +108,7 @@ def test_without_a_kind_every_failed_message_is_sent_again(client, django_captur
 
 @pytest.mark.parametrize("group", ["Editors", "Assessors", None])
 def test_only_the_secretariat_sends_again(client, group):
-    client, _user = staff_client(client, group)
+    staff_signed_in(client, *([group] if group else []))
     email = failed_message()
 
     assert client.post(f"{OUTBOX}send-again/{email.pk}/").status_code in (302, 403)
@@ -126,7 +119,8 @@ def test_only_the_secretariat_sends_again(client, group):
 
 
 def test_listing_offers_sending_failed_messages_again_of_the_kind_filtered_on(client):
-    secretariat, _user = staff_client(client, "Secretariat")
+    staff_signed_in(client, "Secretariat")
+    secretariat = client
     failed_message(kind="dues-reminder")
 
     assert "send-failed-again/\"" in secretariat.get(OUTBOX).content.decode()

@@ -14,19 +14,12 @@ from members.services.register_requests import (
     assignment_request_confirm,
     assignment_request_create,
 )
-from tests.factories import UserFactory, totp_authenticator, verified_email
+from tests.factories import staff_signed_in
 from tests.members.register.factories import listed_manager
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/admin/members/assignment-requests/"
-
-
-def staff_client(client, group):
-    user = verified_email(UserFactory(groups=[group]))
-    totp_authenticator(user)
-    client.force_login(user)
-    return client
 
 
 def confirmed_request(description="Interim CFO gezocht voor een ziekenhuisfusie in Utrecht.", **client_fields):
@@ -40,7 +33,8 @@ def test_secretariat_sees_each_request_with_who_received_it_and_the_answers(clie
     request = confirmed_request()
     assignment_request_answer(recipient=request.recipients.get(profile=anna), user=anna.user, interested=True,
                               note="Graag een gesprek.")
-    secretariat = staff_client(client, "Secretariat")
+    staff_signed_in(client, "Secretariat")
+    secretariat = client
 
     listing = secretariat.get(LIST_URL).content.decode()
     page = secretariat.get(f"{LIST_URL}inspect/{request.pk}/").content.decode()
@@ -55,7 +49,8 @@ def test_secretariat_sees_each_request_with_who_received_it_and_the_answers(clie
 
 def test_the_listing_costs_the_same_with_more_requests(client):
     listed_manager(accepts_requests=True, available_from=None)
-    secretariat = staff_client(client, "Secretariat")
+    staff_signed_in(client, "Secretariat")
+    secretariat = client
     confirmed_request()
 
     def queries():
@@ -74,7 +69,8 @@ def test_the_listing_costs_the_same_with_more_requests(client):
 @pytest.mark.parametrize("group", ["Editors", "Assessors", "Deciders"])
 def test_other_staff_do_not_read_the_requests(client, group):
     request = confirmed_request()
-    other = staff_client(client, group)
+    staff_signed_in(client, group)
+    other = client
 
     assert other.get(f"{LIST_URL}inspect/{request.pk}/").status_code in (302, 403)
     assert "Petra Inkoop" not in other.get(LIST_URL, follow=True).content.decode()
@@ -82,7 +78,8 @@ def test_other_staff_do_not_read_the_requests(client, group):
 
 def test_there_is_no_form_to_change_a_request(client):
     request = confirmed_request()
-    secretariat = staff_client(client, "Secretariat")
+    staff_signed_in(client, "Secretariat")
+    secretariat = client
 
     assert secretariat.get(f"{LIST_URL}edit/{request.pk}/").status_code == 404
     assert secretariat.post(f"{LIST_URL}delete/{request.pk}/").status_code == 404
