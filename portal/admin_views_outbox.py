@@ -52,10 +52,6 @@ class OutboxInspectView(HistoryInspectView):
     def get_body_text_display_value(self):
         return linebreaksbr(self.object.body_text, autoescape=True)
 
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        return "—" if value is None or value == "" else value
-
     @cached_property
     def header_buttons(self):
         if self.object.status == OutboundEmail.Status.FAILED and self.request.user.has_perm(SEND_AGAIN_PERMISSION):

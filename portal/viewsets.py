@@ -7,6 +7,7 @@ record's inspect view through its first column.
 """
 
 from django.urls import path
+from django.utils.translation import gettext
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.views import generic
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -35,10 +36,19 @@ def inspect_url_finder(viewset) -> type:
 
 
 class HistoryInspectView(generic.InspectView):
-    """A record's fields, then its audit history (newest first, in the reader's language);
-    its template includes ``portal/admin/_history.html``."""
+    """A record's fields (empty ones as "—"), then its audit history (newest first, in the
+    reader's language); its template includes ``portal/admin/_history.html``."""
 
     template_name = "portal/admin/inspect_with_history.html"
+
+    def get_field_display_value(self, field_name, field):
+        # An empty field reads "—", a yes/no field "Yes" or "No" (not "None", "True").
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        return value
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

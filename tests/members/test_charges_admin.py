@@ -1,6 +1,7 @@
 """One-off payments in the Wagtail admin: the secretariat lists them (in a constant number
 of queries), records a transfer and a refund; editors do not see them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -80,3 +81,15 @@ def test_a_future_transfer_date_changes_nothing(client):
 def test_editors_do_not_see_payments(client):
     client, _user = staff_client(client, "Editors")
     assert client.get(LIST_URL).status_code in (302, 403)
+
+
+def test_the_payment_page_shows_empty_and_yes_no_fields_in_words(client):
+    staff_signed_in(client, "Secretariat")
+    charge = charges.charge_open(purpose="test.purpose", object_id=1, user=UserFactory(), amount=Decimal("80.00"),
+                                 description="Congres")
+
+    page = client.get(f"{LIST_URL}inspect/{charge.pk}/").content.decode()
+    values = [" ".join(value.split()) for value in re.findall(r"<dd>(.*?)</dd>", page, re.S)]
+
+    assert not {"None", "True", "False", ""} & set(values)
+    assert "—" in values and "Ja" in values  # not paid yet; refunded if cancelled
